@@ -1,0 +1,25 @@
+"""bp_core: backpropagation you can step through, in plain numpy.
+
+    from bp_core import Network, Stepper, gradcheck
+    net = Network([2, 3, 1], activation="tanh", output_activation="sigmoid",
+                  loss="quadratic", init="scaled", seed=0)
+    r = net.backprop(X, Y)        # zs, activations, deltas, grad_w, grad_b
+    s = Stepper(net, X, Y, 0.5)   # one pass, a phase at a time
+
+See network.py for the notation (z, a, delta, grad_w, grad_b) and its shapes.
+"""
+
+from . import activations, datasets, limits, losses
+from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .datasets import Dataset
+from .gradcheck import GradcheckResult, gradcheck
+from .init import INITS
+from .losses import LOSSES
+from .network import BackpropResult, Network
+from .stepper import Diverged, PhaseRecord, Stepper
+from .train import History, TrainResult, train
+
+__all__ = ["ACTIVATIONS", "HIDDEN_ACTIVATIONS", "INITS", "LOSSES", "OUTPUT_ACTIVATIONS",
+           "BackpropResult", "Dataset", "Diverged", "GradcheckResult", "History", "Network",
+           "PhaseRecord", "Stepper", "TrainResult", "activations", "datasets", "gradcheck",
+           "limits", "losses", "train"]

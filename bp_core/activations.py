@@ -1,0 +1,124 @@
+"""Activation functions: each a value and its derivative, registered by name.
+
+Notation (as in the rest of bp_core): ``a = f(z)``, elementwise, with z and a of
+shape (batch, n).  ``derivative(z, a)`` returns f'(z), the same shape; it takes
+the already-computed ``a`` too because f'(z) is cheapest written in terms of a
+for sigmoid and tanh (σ' = a(1 − a), tanh' = 1 − a²).
+
+`softmax` is not elementwise (each a_j depends on every z_k), so it may only be
+an output activation, where the loss supplies the output delta directly.
+
+Numerical safety: nothing here overflows for |z| = 1000.  Values too small for
+float64 are allowed to round to 0 (IEEE underflow), which is the correct
+rounding, so callers wrap the engine in ``np.errstate(under="ignore")``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+Array = np.ndarray
+
+LEAKY_SLOPE = 0.01
+
+
+@dataclass(frozen=True)
+class Activation:
+    name: str
+    value: Callable[[Array], Array]
+    derivative: Callable[[Array, Array], Array]
+    latex: str            # f(z), for the equations on screen
+    latex_derivative: str  # f'(z), in terms of z or a
+    hidden_ok: bool = True
+
+
+def sigmoid(z: Array) -> Array:
+    """σ(z) = 1 / (1 + e^(−z)), computed without overflow.
+
+    For z < 0, e^(−z) would overflow, so there we use the equal form e^z / (1 + e^z).
+    Both branches call exp on −|z| ≤ 0 only.
+    """
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_derivative(z: Array, a: Array) -> Array:
+    return a * (1.0 - a)
+
+
+def _tanh_derivative(z: Array, a: Array) -> Array:
+    return 1.0 - a * a
+
+
+def relu(z: Array) -> Array:
+    return np.maximum(z, 0.0)
+
+
+def _relu_derivative(z: Array, a: Array) -> Array:
+    # f'(0) is taken as 0, the usual convention at the kink.
+    return (z > 0).astype(np.float64)
+
+
+def leaky_relu(z: Array) -> Array:
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+def _leaky_relu_derivative(z: Array, a: Array) -> Array:
+    return np.where(z > 0, 1.0, LEAKY_SLOPE)
+
+
+def linear(z: Array) -> Array:
+    return z
+
+
+def _linear_derivative(z: Array, a: Array) -> Array:
+    return np.ones_like(z)
+
+
+def softmax(z: Array) -> Array:
+    """softmax over the last axis; the row maximum is subtracted so exp never overflows."""
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def log_softmax(z: Array) -> Array:
+    """ln softmax(z), exact even where softmax(z) rounds to 0."""
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def _softmax_derivative(z: Array, a: Array) -> Array:
+    raise ValueError("softmax has a full Jacobian, not an elementwise derivative; "
+                     "its output delta comes from the loss")
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    act.name: act for act in [
+        Activation("sigmoid", sigmoid, _sigmoid_derivative,
+                   r"\sigma(z) = \frac{1}{1+e^{-z}}", r"\sigma'(z) = a(1-a)"),
+        Activation("tanh", np.tanh, _tanh_derivative,
+                   r"\tanh(z)", r"\tanh'(z) = 1-a^2"),
+        Activation("relu", relu, _relu_derivative,
+                   r"\max(0, z)", r"\mathrm{relu}'(z) = [z>0]"),
+        Activation("leaky_relu", leaky_relu, _leaky_relu_derivative,
+                   r"\max(0.01z, z)", r"f'(z) = 1 \text{ if } z>0 \text{ else } 0.01"),
+        Activation("linear", linear, _linear_derivative, r"z", r"f'(z) = 1"),
+        Activation("softmax", softmax, _softmax_derivative,
+                   r"\frac{e^{z_j}}{\sum_k e^{z_k}}", r"\text{(Jacobian)}", hidden_ok=False),
+    ]
+}
+
+HIDDEN_ACTIVATIONS = [name for name, act in ACTIVATIONS.items() if act.hidden_ok]
+OUTPUT_ACTIVATIONS = list(ACTIVATIONS)
+
+
+def get(name: str) -> Activation:
+    """Look an activation up by name; ValueError lists the known names."""
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown activation {name!r}; choose one of "
+                         f"{', '.join(ACTIVATIONS)}") from None

@@ -1,0 +1,90 @@
+"""Mini-batch stochastic gradient descent with a history, as in Nielsen's SGD.
+
+Each epoch shuffles the training set with ``np.random.default_rng(seed)``, splits
+it into mini-batches and calls ``Network.sgd_step`` on each.  After the epoch the
+loss and accuracy on the training and test sets are appended to the history and
+``callback(epoch, history)`` is called (the app draws its progress from it).
+
+If the loss stops being finite, training stops, the network gets back the weights
+it had at the start of that epoch (the last ones known to give a finite loss),
+and the result says ``diverged``: no bare numpy warning is raised.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .datasets import Dataset, accuracy
+from .network import Network
+
+
+@dataclass
+class History:
+    train_loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float | None] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    test_accuracy: list[float | None] = field(default_factory=list)
+
+    @property
+    def epochs(self) -> int:
+        return len(self.train_loss)
+
+
+@dataclass
+class TrainResult:
+    history: History
+    diverged: bool = False
+    stopped_early: bool = False  # the time budget ran out
+    message: str = ""
+
+    @property
+    def epochs_run(self) -> int:
+        return self.history.epochs
+
+
+def evaluate(net: Network, data: Dataset, l2: float = 0.0) -> tuple[float, float | None]:
+    """(loss, accuracy) of the network on a data set; accuracy is None for regression."""
+    with np.errstate(all="ignore"):
+        return net.loss(data.X, data.Y, l2), accuracy(net.forward(data.X), data)
+
+
+def train(net: Network, data: Dataset, epochs: int, batch_size: int, learning_rate: float,
+          l2: float = 0.0, seed: int = 0, test: Dataset | None = None,
+          callback: Callable[[int, History], None] | None = None,
+          time_budget: float | None = None) -> TrainResult:
+    """Train ``net`` in place.  Stops after ``epochs``, on divergence, or when
+    ``time_budget`` seconds have passed (checked after each epoch)."""
+    if epochs < 0 or batch_size < 1 or not learning_rate > 0 or l2 < 0:
+        raise ValueError("epochs ≥ 0, batch_size ≥ 1, learning_rate > 0 and l2 ≥ 0 are required")
+    rng = np.random.default_rng(seed)
+    history, start = History(), time.perf_counter()
+    n = data.X.shape[0]
+    for epoch in range(1, epochs + 1):
+        saved = ([w.copy() for w in net.weights], [b.copy() for b in net.biases])
+        order = rng.permutation(n)
+        X, Y = data.X[order], data.Y[order]
+        with np.errstate(all="ignore"):  # divergence is detected below, not warned about
+            for k in range(0, n, batch_size):
+                net.sgd_step(X[k:k + batch_size], Y[k:k + batch_size], learning_rate, l2)
+        train_loss, train_acc = evaluate(net, data, l2)
+        if not (np.isfinite(train_loss) and net.params_finite()):
+            net.weights, net.biases = saved
+            return TrainResult(history, diverged=True, message=(
+                f"diverged in epoch {epoch}: the loss became NaN or infinite. The weights "
+                f"from before that epoch were kept. Try a smaller learning rate."))
+        history.train_loss.append(train_loss)
+        history.train_accuracy.append(train_acc)
+        if test is not None:
+            test_loss, test_acc = evaluate(net, test, l2)
+            history.test_loss.append(test_loss)
+            history.test_accuracy.append(test_acc)
+        if callback is not None:
+            callback(epoch, history)
+        if time_budget is not None and time.perf_counter() - start > time_budget and epoch < epochs:
+            return TrainResult(history, stopped_early=True, message=(
+                f"stopped after {epoch} epochs: the time budget of {time_budget:g} s ran out"))
+    return TrainResult(history)
