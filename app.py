@@ -1,9 +1,59 @@
-"""Backprop Playground (placeholder while the UI is built)."""
+"""Backprop Playground: step through backpropagation, one layer at a time.
+
+    streamlit run app.py
+
+This file only lays out the page; the maths is in bp_core and the widgets are in
+the playground package.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
 import streamlit as st
+
+from playground import sidebar, state
+from playground.check_view import gradcheck_view
+from playground.i18n import t
+from playground.save_view import save_view
+from playground.step_view import step_view
+from playground.train_view import train_view
+
+log = logging.getLogger("backprop_playground")
+
+
+def page() -> None:
+    sidebar.init_from_url()
+    config = sidebar.setup_ui()
+    for name, why in st.session_state.pop("url_problems", []):
+        st.warning(t("bad_url_param", name=name, why=why))
+    state.apply_config(config)
+    sidebar.write_url(config)
+
+    st.title(t("title"))
+    st.caption(t("subtitle"))
+    tabs = st.tabs([t("tab_step"), t("tab_train"), t("tab_check"), t("tab_save")])
+    with tabs[0]:
+        step_view()
+    with tabs[1]:
+        train_view()
+    with tabs[2]:
+        gradcheck_view()
+    with tabs[3]:
+        save_view()
 
 
 def main() -> None:
-    st.title("Backprop Playground")
+    st.set_page_config(page_title="Backprop Playground", page_icon="🧮", layout="wide")
+    if os.environ.get("BP_PLAYGROUND_DEBUG") == "1":
+        page()  # development and tests: let the exception through
+        return
+    try:
+        page()
+    except Exception:  # the hosted error boundary: log the details, show no paths
+        log.exception("unexpected error")
+        st.error(t("unexpected_error"))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,38 @@
+"""User-facing strings, one JSON catalogue per language (locales/en.json, locales/zh.json).
+
+``t(key, **values)`` looks the key up in the current language and fills ``{name}``
+placeholders.  The language is per session (st.session_state["lang"]); this
+module keeps no per-user state, only the read-only catalogues.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+LOCALES = Path(__file__).parent / "locales"
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+DEFAULT_LANGUAGE = "en"
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """The read-only string table of a language (loaded once per process)."""
+    return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def current_language() -> str:
+    try:
+        import streamlit as st
+        lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
+    except Exception:  # outside a Streamlit run (unit tests, notebooks)
+        lang = DEFAULT_LANGUAGE
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str | None = None, **values: object) -> str:
+    """The string for key in the session's language (English if a key is missing)."""
+    lang = lang or current_language()
+    text = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key, key)
+    return text.format(**values) if values else text

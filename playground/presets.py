@@ -1,0 +1,59 @@
+"""Workshop scenarios (``?preset=NAME``): a setup, a starting network, and what to look for.
+
+Each preset is plain data: the Config it sets, an optional function that builds
+the starting network (Mazur's post fixes its weights), whether biases are
+updated, and the picture the scenario box draws.  The texts live in the
+language catalogues under ``preset_<name>_title`` and ``preset_<name>_text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from bp_core import Network, datasets
+
+from .config import Config
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    config: Config
+    network: Callable[[], Network] | None = None
+    update_biases: bool = True
+    picture: str = ""  # which scenario panel to draw: see workshop_view.scenario_ui
+    tab: str = "step"  # the tab that matters most, named in the scenario text
+
+
+PRESETS: dict[str, Preset] = {p.name: p for p in [
+    Preset("mazur", Config(data="mazur", hidden=(2,), act="sigmoid", out="sigmoid",
+                           loss="quadratic", init="normal", lr=0.5, batch=1, seed=0, epochs=100),
+           network=datasets.mazur_network, update_biases=False, picture="mazur"),
+    Preset("xor", Config(data="xor", hidden=(2,), act="sigmoid", out="sigmoid",
+                         loss="cross_entropy", init="normal", lr=2.0, batch=8, seed=1, epochs=150),
+           picture="boundary", tab="train"),
+    Preset("vanishing", Config(data="circle", hidden=(8, 8, 8, 8, 8), act="sigmoid",
+                               out="sigmoid", loss="quadratic", init="normal", lr=0.5, batch=16,
+                               seed=0, epochs=30),
+           picture="gradient_sizes"),
+    Preset("diverge", Config(data="sine", hidden=(16,), act="relu", out="linear",
+                             loss="quadratic", init="he", lr=5.0, batch=16, seed=0, epochs=30),
+           picture="diverge", tab="train"),
+    Preset("dead_relu", Config(data="moons", hidden=(16, 16), act="relu", out="sigmoid",
+                               loss="cross_entropy", init="he", lr=20.0, batch=16, seed=0,
+                               epochs=20),
+           picture="dead_units", tab="train"),
+    Preset("slowdown", Config(data="gaussian", hidden=(), act="sigmoid", out="sigmoid",
+                              loss="quadratic", init="normal", lr=0.2, batch=8, seed=0,
+                              epochs=50),
+           picture="slowdown"),
+    Preset("digits", Config(data="digits", hidden=(30,), act="sigmoid", out="sigmoid",
+                            loss="cross_entropy", init="scaled", lr=0.5, batch=10, seed=0,
+                            epochs=10),
+           picture="weight_images", tab="train"),
+]}
+
+# Nielsen, "Neural Networks and Deep Learning", chapter 3: one sigmoid neuron, input 1,
+# target 0, starting at w = b = 2 (badly wrong and saturated), η = 0.15.
+SLOWDOWN_START = {"w": 2.0, "b": 2.0, "x": 1.0, "y": 0.0, "learning_rate": 0.15, "epochs": 300}

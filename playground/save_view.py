@@ -1,0 +1,61 @@
+"""The Save & share tab: the link to this setup, and the network as JSON.
+
+Uploads are JSON only, at most limits.APP_UPLOAD_BYTES, and are parsed by
+Network.from_json, which never unpickles or evaluates anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from bp_core import Network, limits
+
+from . import config as cfg
+from . import sidebar, state
+from .i18n import t
+
+
+def on_upload() -> None:
+    """Callback: runs before the widgets are drawn, so it may reseed them."""
+    upload = st.session_state.get("upload")
+    if upload is None:
+        return
+    config: cfg.Config = st.session_state["config"]
+    try:
+        if upload.size > limits.APP_UPLOAD_BYTES:
+            raise ValueError(t("upload_too_big", limit=limits.APP_UPLOAD_BYTES))
+        net = Network.from_json(upload.getvalue())
+        if net.sizes[0] != cfg.input_size(config.data) or net.sizes[-1] != cfg.output_size(
+                config.data):
+            raise ValueError(t("upload_wrong_data", sizes="-".join(map(str, net.sizes)),
+                               data=config.data))
+        new = replace(config, hidden=tuple(net.sizes[1:-1]), act=net.activation,
+                      out=net.output_activation, loss=net.loss_name)
+        why = cfg.check_hidden(new.hidden, new.data)
+        if why:
+            raise ValueError(t("upload_too_large", why=why))
+    except ValueError as err:
+        state.say("error", t("upload_refused", why=str(err)))
+        return
+    sidebar.seed_widgets(new)
+    state.set_network(net, new)
+    state.say("success", t("upload_done", sizes="-".join(map(str, net.sizes))))
+
+
+def save_view() -> None:
+    config = st.session_state["config"]
+    st.markdown(f"**{t('share_header')}**")
+    st.code("?" + urlencode(config.to_query()), language=None)
+    st.caption(t("share_caption"))
+    st.markdown(f"**{t('save_header')}**")
+    net = st.session_state["net"]
+    st.download_button(t("download_button"), net.to_json(), file_name="network.json",
+                       mime="application/json", key="download")
+    if "upload" not in st.session_state.get("hidden_controls", ()):
+        st.file_uploader(t("upload_label"), type=["json"], key="upload", on_change=on_upload,
+                         disabled="upload" in st.session_state.get("locks", ()),
+                         help=t("upload_help", limit=limits.APP_UPLOAD_BYTES // 1000))
+    state.show_messages()

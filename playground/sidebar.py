@@ -1,0 +1,135 @@
+"""The setup widgets in the sidebar, and their two-way link with the URL.
+
+On a visitor's first run the widgets are seeded from the URL (parsed and checked
+by config.parse_query); afterwards the URL follows the widgets, so the address
+bar is always a link to the current setup.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from bp_core import limits, losses
+
+from . import config as cfg
+from .i18n import LANGUAGES, t
+
+# URL parameters owned by other parts of the app, kept when the setup is written back.
+OTHER_PARAMS = ("lang", "preset", "mode", "lock", "hide")
+HIDDEN_SLIDER_DEFAULT = 4
+
+
+def seed_widgets(config: cfg.Config) -> None:
+    """Put a Config into the widgets' session_state (before they are drawn)."""
+    ss = st.session_state
+    ss["data"], ss["act"], ss["out"], ss["loss"] = config.data, config.act, config.out, config.loss
+    ss["init"], ss["lr"], ss["batch"], ss["seed"] = config.init, config.lr, config.batch, config.seed
+    ss["l2"], ss["epochs"] = config.l2, config.epochs
+    ss["n_hidden"] = len(config.hidden)
+    for i, n in enumerate(config.hidden):
+        ss[f"hidden_{i}"] = n
+
+
+def init_from_url() -> None:
+    """First run of a session: read the URL once and warn about what was refused."""
+    if "url_read" in st.session_state:
+        return
+    st.session_state["url_read"] = True
+    query = st.query_params.to_dict()
+    config, problems = cfg.parse_query(query)
+    lang = query.get("lang", "en")
+    if lang not in LANGUAGES:
+        problems.append(("lang", "one of: " + ", ".join(LANGUAGES)))
+        lang = "en"
+    st.session_state["lang"] = lang
+    st.session_state["locks"], lock_problems = cfg.parse_names(query.get("lock", ""), "lock")
+    st.session_state["hidden_controls"], hide_problems = cfg.parse_names(query.get("hide", ""),
+                                                                         "hide")
+    problems += lock_problems + hide_problems
+    seed_widgets(config)
+    st.session_state["url_problems"] = problems
+
+
+def _keep_loss_valid() -> None:
+    # A callback runs before the widgets are drawn, so the loss can still be changed here.
+    valid = losses.valid_losses(st.session_state["out"])
+    if st.session_state.get("loss") not in valid:
+        st.session_state["loss"] = valid[0]
+
+
+def setup_ui() -> cfg.Config:
+    """Draw the setup widgets and return the Config they describe (always valid)."""
+    ss = st.session_state
+    locked = set(ss.get("locks", ()))
+    hidden = set(ss.get("hidden_controls", ()))
+
+    def shown(name: str) -> bool:
+        return name not in hidden
+
+    with st.sidebar:
+        st.selectbox(t("lang_label"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
+        st.header(t("setup_header"))
+        if shown("data"):
+            st.selectbox(t("data_label"), cfg.DATASETS, key="data", disabled="data" in locked,
+                         format_func=lambda name: t(f"data_{name}"), help=t("data_help"))
+        if shown("hidden"):
+            st.number_input(t("n_hidden_label"), 0, limits.APP_MAX_HIDDEN_LAYERS, key="n_hidden",
+                            disabled="hidden" in locked, help=t("n_hidden_help"))
+            for i in range(ss["n_hidden"]):
+                ss.setdefault(f"hidden_{i}", HIDDEN_SLIDER_DEFAULT)
+                st.slider(t("hidden_size_label", layer=i + 1), 1, limits.APP_MAX_HIDDEN_NEURONS,
+                          key=f"hidden_{i}", disabled="hidden" in locked)
+        if shown("act"):
+            st.selectbox(t("act_label"), cfg.HIDDEN_ACTIVATIONS, key="act",
+                         disabled="act" in locked)
+        if shown("out"):
+            st.selectbox(t("out_label"), cfg.OUTPUT_ACTIVATIONS, key="out",
+                         on_change=_keep_loss_valid, disabled="out" in locked)
+        _keep_loss_valid()  # also when the URL asked for a pair that makes no sense
+        if shown("loss"):
+            st.selectbox(t("loss_label"), losses.valid_losses(ss["out"]), key="loss",
+                         disabled="loss" in locked, help=t("loss_help"))
+        if shown("init"):
+            st.selectbox(t("init_label"), cfg.INITS, key="init", disabled="init" in locked,
+                         help=t("init_help"))
+        if shown("lr"):
+            st.select_slider(t("lr_label"), cfg.LEARNING_RATES, key="lr",
+                             disabled="lr" in locked, help=t("lr_help"))
+        if shown("batch"):
+            st.slider(t("batch_label"), 1, limits.APP_MAX_BATCH, key="batch",
+                      disabled="batch" in locked)
+        if shown("l2"):
+            st.select_slider(t("l2_label"), cfg.L2_CHOICES, key="l2", disabled="l2" in locked,
+                             help=t("l2_help"))
+        if shown("seed"):
+            st.number_input(t("seed_label"), 0, limits.APP_MAX_SEED, key="seed",
+                            disabled="seed" in locked)
+        if shown("epochs"):
+            st.number_input(t("epochs_label"), 1, limits.APP_MAX_EPOCHS, key="epochs",
+                            disabled="epochs" in locked)
+
+    config = cfg.Config(
+        data=ss["data"], hidden=tuple(int(ss[f"hidden_{i}"]) for i in range(ss["n_hidden"])),
+        act=ss["act"], out=ss["out"], loss=ss["loss"], init=ss["init"], lr=float(ss["lr"]),
+        batch=int(ss["batch"]), seed=int(ss["seed"]), l2=float(ss["l2"]),
+        epochs=int(ss["epochs"]))
+    # The widgets already bound every value; this re-check is the server-side guard
+    # (session_state can be written by callbacks and uploads, not only by widgets).
+    config, problems = cfg.fix(config)
+    for name, why in problems:
+        st.warning(t("bad_setting", name=name, why=why))
+    return config
+
+
+def write_url(config: cfg.Config) -> None:
+    """Make the address bar a link to this setup (keeping the other parameters)."""
+    wanted = config.to_query()
+    for name in OTHER_PARAMS:
+        if name in st.query_params:
+            wanted[name] = st.query_params[name]
+    if st.session_state.get("lang", "en") != "en":
+        wanted["lang"] = st.session_state["lang"]
+    else:
+        wanted.pop("lang", None)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)

@@ -1,0 +1,112 @@
+"""Per-visitor state: everything lives in st.session_state, never in module globals.
+
+Keys (a contract that tests and later work rely on):
+  "net"          the current bp_core.Network
+  "stepper"      the bp_core.Stepper of the pass in progress, or None
+  "config"       the playground.config.Config the net was built from
+  "arch"         Config.architecture() of the net, to tell when to rebuild
+  "batch_index"  which mini-batch of the training set the stepper uses
+  "history"      bp_core.train.History of the last Train click, or None
+  "gradcheck"    the last bp_core.GradcheckResult, or None
+  "messages"     list of (level, text) shown once, then cleared
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from bp_core import Network, Stepper, datasets
+from bp_core.datasets import Dataset
+
+from .config import N_SAMPLES, TEST_FRACTION, Config
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_data(name: str, seed: int) -> tuple[Dataset, Dataset]:
+    """(train, test) for a data set; cached because every rerun needs it.
+
+    The arguments are validated names and numbers, so the cache holds at most a
+    few small entries; it holds no visitor's state.  Mazur's post has one example,
+    which is both its training and its test set.
+    """
+    data = datasets.load(name, n=N_SAMPLES, noise=0.1 if name in datasets.TWO_D else 0.05,
+                         seed=seed)
+    if len(data) < 2:
+        return data, data
+    return datasets.split(data, TEST_FRACTION, seed=seed)
+
+
+def batch_rows(n: int, batch_size: int, index: int, seed: int) -> np.ndarray:
+    """Row numbers of mini-batch ``index`` of a shuffled pass over n examples."""
+    per_epoch = max(1, -(-n // batch_size))
+    epoch, k = divmod(index, per_epoch)
+    order = np.random.default_rng([seed, epoch]).permutation(n)
+    return order[k * batch_size:(k + 1) * batch_size]
+
+
+def current_batch(config: Config) -> tuple[np.ndarray, np.ndarray]:
+    train, _ = load_data(config.data, config.seed)
+    rows = batch_rows(len(train), config.batch, st.session_state.get("batch_index", 0),
+                      config.seed)
+    return train.X[rows], train.Y[rows]
+
+
+def build_network(config: Config) -> Network:
+    return Network(config.sizes, activation=config.act, output_activation=config.out,
+                   loss=config.loss, init=config.init, seed=config.seed)
+
+
+def new_stepper(config: Config | None = None) -> Stepper:
+    """A fresh Stepper over the current batch; stored in session_state["stepper"]."""
+    config = config or st.session_state["config"]
+    X, Y = current_batch(config)
+    stepper = Stepper(st.session_state["net"], X, Y, config.lr, config.l2,
+                      update_biases=st.session_state.get("update_biases", True))
+    st.session_state["stepper"] = stepper
+    return stepper
+
+
+def apply_config(config: Config) -> None:
+    """Bring the session in line with config.
+
+    A new architecture (or seed) builds a new network from the seed; a new
+    learning rate keeps the network and the pass in progress; a new batch size
+    or L2 keeps the network and starts the pass again.
+    """
+    old: Config | None = st.session_state.get("config")
+    st.session_state["config"] = config
+    if "net" not in st.session_state or st.session_state.get("arch") != config.architecture():
+        st.session_state["net"] = build_network(config)
+        st.session_state["arch"] = config.architecture()
+        st.session_state["batch_index"] = 0
+        st.session_state["history"] = None
+        st.session_state["gradcheck"] = None
+        new_stepper(config)
+    elif old is None or (old.batch, old.l2) != (config.batch, config.l2):
+        new_stepper(config)
+    elif st.session_state.get("stepper") is not None and old.lr != config.lr:
+        st.session_state["stepper"].learning_rate = config.lr
+    if st.session_state.get("stepper") is None:
+        new_stepper(config)
+
+
+def set_network(net: Network, config: Config) -> None:
+    """Install a network that did not come from the seed (an upload, a preset)."""
+    st.session_state["net"] = net
+    st.session_state["config"] = config
+    st.session_state["arch"] = config.architecture()
+    st.session_state["batch_index"] = 0
+    st.session_state["history"] = None
+    st.session_state["gradcheck"] = None
+    new_stepper(config)
+
+
+def say(level: str, text: str) -> None:
+    """Queue a message (level: "error", "warning", "success", "info") for this run."""
+    st.session_state.setdefault("messages", []).append((level, text))
+
+
+def show_messages() -> None:
+    for level, text in st.session_state.pop("messages", []):
+        getattr(st, level)(text)

@@ -1,0 +1,180 @@
+"""The step-through: Next / Back / Finish pass / New batch, the timeline, and the
+panels of the current phase (heatmaps, equations with live numbers, the diagram).
+
+It runs as an ``st.fragment``: a click reruns only this part of the page, not
+the sidebar or the other tabs.  Clicks are handled in ``on_click`` callbacks,
+which run before the fragment is drawn, so the page always shows the new state.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from bp_core import Diverged, equations, figures
+from bp_core.stepper import phase_label
+
+from . import state
+from .i18n import t
+
+PLOT_CONFIG = {"displayModeBar": False}
+
+
+# --- the buttons' callbacks -------------------------------------------------------
+def _guarded(action) -> None:
+    try:
+        action()
+    except Diverged:
+        state.say("error", t("diverged_step"))
+
+
+def on_next() -> None:
+    stepper = st.session_state["stepper"]
+    if stepper.done:  # the pass is over: Next goes on with the next mini-batch
+        st.session_state["batch_index"] += 1
+        stepper = state.new_stepper()
+    _guarded(stepper.step)
+
+
+def on_back() -> None:
+    st.session_state["stepper"].back()
+
+
+def on_finish() -> None:
+    stepper = st.session_state["stepper"]
+    if stepper.done:
+        st.session_state["batch_index"] += 1
+        stepper = state.new_stepper()
+    _guarded(stepper.run)
+
+
+def on_new_batch() -> None:
+    # Before the update the network is untouched, so dropping the pass loses nothing.
+    st.session_state["batch_index"] += 1
+    state.new_stepper()
+
+
+# --- drawing -------------------------------------------------------------------
+def timeline_markdown(stepper) -> str:
+    """The phases of the pass, the current one highlighted: F0 F1 · Loss · B1 B0 · Update."""
+    parts, previous_kind = [], None
+    for index, (kind, layer) in enumerate(stepper.phases):
+        label = phase_label(kind, layer)
+        if index == stepper.position - 1:
+            text = f":orange-background[**{label}**]"
+        elif index < stepper.position:
+            text = f":green[{label}]"
+        else:
+            text = f":gray[{label}]"
+        if previous_kind is not None and kind != previous_kind:
+            parts.append("·")
+        parts.append(text)
+        previous_kind = kind
+    return " ".join(parts)
+
+
+def activation_of(record, net) -> str:
+    if record.kind in ("forward", "backward"):
+        return net.f(record.layer).name
+    return net.output_activation
+
+
+def buttons_ui(stepper) -> None:
+    cols = st.columns([1, 1, 1.3, 1.3, 3])
+    cols[0].button(t("back"), key="step_back", on_click=on_back,
+                   disabled=stepper.position == 0, use_container_width=True)
+    cols[1].button(t("next"), key="step_next", on_click=on_next, type="primary",
+                   use_container_width=True)
+    cols[2].button(t("finish_pass"), key="step_pass", on_click=on_finish,
+                   use_container_width=True)
+    cols[3].button(t("new_batch"), key="step_reset", on_click=on_new_batch,
+                   use_container_width=True)
+    cols[4].caption(t("pass_status", batch=st.session_state["batch_index"],
+                      n=stepper.X.shape[0], done=stepper.position, total=len(stepper.phases)))
+
+
+def panels_ui(record, net, config) -> None:
+    act = activation_of(record, net)
+    panels = figures.phase_figures(record, act, net.loss_name)
+    per_row = 3
+    for start in range(0, len(panels), per_row):
+        cols = st.columns(per_row)
+        for col, (caption, fig) in zip(cols, panels[start:start + per_row]):
+            with col:
+                st.plotly_chart(fig, config=PLOT_CONFIG, use_container_width=True)
+                st.caption(caption)
+    if record.kind == "forward" and record.layer == 0 and config.data == "digits":
+        if st.toggle(t("digits_as_images"), key="digit_images"):
+            st.plotly_chart(figures.digit_images(record.arrays["a_prev"]), config=PLOT_CONFIG)
+
+
+def equations_ui(record, net, config) -> None:
+    act = activation_of(record, net)
+    st.markdown(f"**{t('equations_header')}**")
+    for eq in equations.general(record.kind, record.layer, net.num_layers, act, net.loss_name):
+        st.latex(eq.latex)
+        if eq.caption:
+            st.caption(eq.caption)
+    arrays = record.arrays
+    n = arrays["y"].shape[0] if "y" in arrays else next(iter(arrays.values())).shape[0]
+    cols = st.columns(3)
+    if record.kind == "update":
+        layer = cols[0].selectbox(t("layer_label"), list(range(net.num_layers)),
+                                  index=net.num_layers - 1, key="eq_layer")
+        n_out, n_in = net.sizes[layer + 1], net.sizes[layer]
+    else:
+        layer = record.layer if record.layer is not None else net.num_layers - 1
+        n_out, n_in = net.sizes[layer + 1], net.sizes[layer]
+        n = arrays["z"].shape[0]
+    j = cols[0 if record.kind != "update" else 1].number_input(
+        t("neuron_label"), 0, n_out - 1, 0, key="eq_neuron")
+    if record.kind == "update" or record.kind == "backward":
+        k = cols[2].number_input(t("input_neuron_label"), 0, n_in - 1, 0, key="eq_input")
+    else:
+        k = None
+    example = 0
+    if record.kind != "update":
+        example = cols[1].number_input(t("example_label"), 0, n - 1, 0, key="eq_example")
+    st.markdown(f"**{t('equations_numbers_header', j=j, i=example)}**")
+    for eq in equations.for_neuron(record, int(j), example=int(example), activation_name=act,
+                                   loss_name=net.loss_name, k=None if k is None else int(k),
+                                   l2=config.l2, layer=layer):
+        st.latex(eq.latex)
+        if eq.caption:
+            st.caption(eq.caption)
+
+
+def start_ui(stepper, config) -> None:
+    """Before the first phase: the batch the pass will use."""
+    st.info(t("press_next"))
+    cols = st.columns(2)
+    with cols[0]:
+        st.plotly_chart(figures.heatmap(stepper.X, "a[0] = X", kind="plain"), config=PLOT_CONFIG)
+        st.caption(t("batch_inputs"))
+    with cols[1]:
+        st.plotly_chart(figures.heatmap(stepper.Y, "y", kind="plain"), config=PLOT_CONFIG)
+        st.caption(t("batch_targets"))
+
+
+@st.fragment
+def step_view() -> None:
+    net, stepper, config = (st.session_state[k] for k in ("net", "stepper", "config"))
+    buttons_ui(stepper)
+    st.markdown(timeline_markdown(stepper))
+    state.show_messages()
+    record = stepper.last
+    left, right = st.columns([2.2, 1])
+    with right:
+        highlight = (record.kind, record.layer) if record else None
+        st.plotly_chart(figures.network_diagram(net.sizes, net.weights, net.biases, highlight),
+                        config=PLOT_CONFIG, use_container_width=True)
+        st.caption(t("diagram_caption"))
+    with left:
+        if record is None:
+            start_ui(stepper, config)
+            return
+        st.subheader(t(f"phase_{record.kind}_title", l=record.layer, label=record.label))
+        st.markdown(t(f"phase_{record.kind}_what", l=record.layer,
+                      next=(record.layer or 0) + 1))
+        panels_ui(record, net, config)
+    with st.expander(t("equations_expander"), expanded=True):
+        equations_ui(record, net, config)

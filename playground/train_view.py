@@ -1,0 +1,90 @@
+"""The Train tab: mini-batch SGD for a set number of epochs, with live progress.
+
+One click is capped at limits.APP_MAX_EPOCHS epochs and limits.APP_TRAIN_SECONDS
+seconds, so a visitor of the shared demo cannot hold the process.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from bp_core import datasets, figures, limits, train
+
+from . import state
+from .i18n import t
+
+PLOT_CONFIG = {"displayModeBar": False}
+MAX_REDRAWS = 40  # the live charts are redrawn at most this often per click
+
+
+def run_training() -> None:
+    config, net = st.session_state["config"], st.session_state["net"]
+    train_set, test_set = state.load_data(config.data, config.seed)
+    epochs = min(config.epochs, limits.APP_MAX_EPOCHS)
+    progress = st.progress(0.0, text=t("training_progress", epoch=0, epochs=epochs))
+    chart = st.empty()
+    every = max(1, math.ceil(epochs / MAX_REDRAWS))
+
+    def callback(epoch, history):
+        progress.progress(epoch / epochs, text=t("training_progress", epoch=epoch, epochs=epochs))
+        if epoch % every == 0 or epoch == epochs:
+            chart.plotly_chart(figures.loss_curves(history), config=PLOT_CONFIG,
+                               key=f"live_loss_{epoch}")
+
+    result = train(net, train_set, epochs=epochs, batch_size=config.batch,
+                   learning_rate=config.lr, l2=config.l2, seed=config.seed, test=test_set,
+                   callback=callback, time_budget=limits.APP_TRAIN_SECONDS)
+    progress.empty()
+    chart.empty()
+    st.session_state["history"] = result.history
+    st.session_state["gradcheck"] = None
+    st.session_state["batch_index"] = 0
+    state.new_stepper(config)  # the weights changed: a pass in progress is stale
+    if result.diverged:
+        state.say("error", t("diverged_train", epoch=result.epochs_run + 1))
+    elif result.stopped_early:
+        state.say("warning", t("train_time_budget", epochs=result.epochs_run,
+                               seconds=limits.APP_TRAIN_SECONDS))
+    else:
+        state.say("success", t("train_done", epochs=result.epochs_run))
+
+
+def train_view() -> None:
+    config = st.session_state["config"]
+    locked = set(st.session_state.get("locks", ()))
+    st.markdown(t("train_intro", epochs=config.epochs, batch=config.batch, lr=config.lr))
+    if "train" not in st.session_state.get("hidden_controls", ()):
+        if st.button(t("train_button"), key="train", type="primary", disabled="train" in locked):
+            run_training()
+    state.show_messages()
+    history = st.session_state.get("history")
+    net = st.session_state["net"]
+    train_set, test_set = state.load_data(config.data, config.seed)
+    cols = st.columns(2)
+    if history is not None and history.epochs:
+        with cols[0]:
+            st.plotly_chart(figures.loss_curves(history), config=PLOT_CONFIG, key="loss_curves")
+        accuracy = figures.accuracy_curves(history)
+        if accuracy is not None:
+            with cols[1]:
+                st.plotly_chart(accuracy, config=PLOT_CONFIG, key="accuracy_curves")
+        last = history.epochs - 1
+        st.caption(t("train_summary", epochs=history.epochs, loss=history.train_loss[last],
+                     test_loss=history.test_loss[last] if history.test_loss else float("nan")))
+    else:
+        st.caption(t("train_nothing_yet"))
+    st.markdown(f"**{t('what_the_net_does')}**")
+    if config.data in datasets.TWO_D:
+        st.plotly_chart(figures.decision_boundary(net, test_set), config=PLOT_CONFIG,
+                        key="boundary")
+        st.caption(t("boundary_caption"))
+    elif config.data == "sine":
+        st.plotly_chart(figures.fitted_curve(net, test_set), config=PLOT_CONFIG, key="fit")
+    elif config.data == "digits":
+        st.plotly_chart(figures.digit_predictions(net, test_set), config=PLOT_CONFIG,
+                        key="digit_predictions")
+    else:
+        st.write(t("mazur_output", out=net.forward(train_set.X).round(9).tolist(),
+                   y=train_set.Y.tolist()))

@@ -1,0 +1,63 @@
+"""Helpers for the AppTest tests: start the app, read Plotly charts back as numbers."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def start(query: dict[str, str] | None = None, timeout: float = 60) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def decode(value):
+    """Plotly 7 packs numpy arrays as {"dtype", "bdata", "shape"}; unpack them."""
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        if "shape" in value:
+            arr = arr.reshape([int(n) for n in str(value["shape"]).split(",")])
+        return arr
+    return np.array(value, dtype=object) if isinstance(value, list) else value
+
+
+def charts(at: AppTest) -> list[dict]:
+    """Every Plotly figure on the page, as its JSON dict."""
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def heatmaps(at: AppTest) -> dict[str, np.ndarray]:
+    """Title text -> z array of every heatmap on the page."""
+    out = {}
+    for fig in charts(at):
+        title = fig.get("layout", {}).get("title", {})
+        title = title.get("text", "") if isinstance(title, dict) else str(title)
+        for trace in fig.get("data", []):
+            if trace.get("type") == "heatmap":
+                out[title or str(len(out))] = decode(trace["z"])
+    return out
+
+
+def texts(at: AppTest) -> str:
+    """All markdown, captions, LaTeX, warnings and errors on the page, joined."""
+    parts = []
+    for kind in ("markdown", "caption", "latex", "warning", "error", "info", "success",
+                 "subheader", "title"):
+        parts += [str(el.value) for el in getattr(at, kind)]
+    return "\n".join(parts)

@@ -1,0 +1,99 @@
+"""Shared fixtures: the app under AppTest, and a real server + headless Chromium.
+
+The browser tests use pytest-playwright's ``page`` fixture, pointed at the system
+Chromium (/usr/bin/chromium, from apt): Playwright's own browser download is
+never used.  Screenshots go to build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "build"
+SCREENSHOTS = BUILD / "screenshots"
+# Chromium and Playwright leave temporary folders behind when a launch fails: keep them
+# inside the repo's ignored build/ folder.
+(BUILD / "tmp").mkdir(parents=True, exist_ok=True)
+os.environ["TMPDIR"] = str(BUILD / "tmp")
+# AppTest runs the app in this process: let its exceptions reach the tests instead of
+# the hosted error boundary's friendly message.
+os.environ["BP_PLAYGROUND_DEBUG"] = "1"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the app at {url} did not become healthy in {timeout} s")
+
+
+def start_server(port: int, extra_args: list[str] | None = None,
+                 env: dict | None = None) -> subprocess.Popen:
+    """Start `streamlit run app.py` on loopback; the caller stops it."""
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+           "--server.headless", "true", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           *(extra_args or [])]
+    log = open(BUILD / f"server-{port}.log", "w")
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """A real Streamlit server for the browser tests, on a free loopback port."""
+    BUILD.mkdir(exist_ok=True)
+    port = free_port()
+    server = start_server(port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run .ci/run or apt-get install chromium")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """Call screenshot(name) to save a full-page PNG under build/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    return take
