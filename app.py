@@ -19,6 +19,7 @@ from playground.i18n import t
 from playground.save_view import save_view
 from playground.step_view import step_view
 from playground.train_view import train_view
+from playground.workshop_view import install_pending_preset, scenario_ui
 
 log = logging.getLogger("backprop_playground")
 
@@ -29,10 +30,23 @@ def page() -> None:
     for name, why in st.session_state.pop("url_problems", []):
         st.warning(t("bad_url_param", name=name, why=why))
     state.apply_config(config)
+    install_pending_preset(config)
     sidebar.write_url(config)
 
     st.title(t("title"))
     st.caption(t("subtitle"))
+    scenario_ui()
+    mode = st.session_state.get("mode", "play")
+    if mode == "bughunt":
+        from playground.bughunt_view import bughunt_view
+        bughunt_view()
+        return
+    if mode == "exercises":
+        from playground.exercises_view import exercises_view
+        exercises_view()
+        return
+    if mode == "workshop":
+        st.info(t("workshop_mode_note"))
     tabs = st.tabs([t("tab_step"), t("tab_train"), t("tab_check"), t("tab_save")])
     with tabs[0]:
         step_view()

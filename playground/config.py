@@ -122,11 +122,13 @@ def nearest(choices: list[float], value: float) -> float:
     return min(positive, key=lambda c: abs(math.log(c) - math.log(value)))
 
 
-def parse_query(query: dict[str, str | list[str]]) -> tuple[Config, list[tuple[str, str]]]:
+def parse_query(query: dict[str, str | list[str]], base: Config = DEFAULT
+                ) -> tuple[Config, list[tuple[str, str]]]:
     """Turn URL parameters into a valid Config and a list of (parameter, problem).
 
-    Unknown parameters are ignored (other parts of the app read their own).
-    Never raises.
+    Parameters that are absent keep their value from ``base`` (the defaults, or a
+    workshop preset).  Unknown parameters are ignored (other parts of the app read
+    their own).  Never raises.
     """
     problems: list[tuple[str, str]] = []
     values: dict[str, object] = {}
@@ -182,7 +184,7 @@ def parse_query(query: dict[str, str | list[str]]) -> tuple[Config, list[tuple[s
         except ValueError:
             problems.append(("hidden", "sizes joined by '-', for example 16-8"))
 
-    config = replace(DEFAULT, **values)
+    config = replace(base, **values)
     # Snap continuous values to the sliders' log-scale stops, so the widget can show them.
     config = replace(config, lr=nearest(LEARNING_RATES, config.lr),
                      l2=0.0 if config.l2 == 0 else nearest(L2_CHOICES, config.l2))
@@ -211,7 +213,7 @@ def as_dict(config: Config) -> dict:
 
 
 # Controls an instructor can lock (greyed out) or hide with ?lock=… or ?hide=….
-CONTROLS = PARAMS + ["train", "gradcheck", "upload"]
+CONTROLS = PARAMS + ["train", "gradcheck", "upload", "mode", "preset"]
 
 
 def parse_names(text: str | list[str], param: str) -> tuple[list[str], list[tuple[str, str]]]:
@@ -224,3 +226,6 @@ def parse_names(text: str | list[str], param: str) -> tuple[list[str], list[tupl
     good = [name for name in names if name in CONTROLS]
     problems = [] if len(good) == len(names) else [(param, "names from: " + ", ".join(CONTROLS))]
     return good, problems
+
+
+MODES = ["play", "workshop", "bughunt", "exercises"]

@@ -13,9 +13,8 @@ from bp_core import limits, losses
 
 from . import config as cfg
 from .i18n import LANGUAGES, t
+from .presets import PRESETS
 
-# URL parameters owned by other parts of the app, kept when the setup is written back.
-OTHER_PARAMS = ("lang", "preset", "mode", "lock", "hide")
 HIDDEN_SLIDER_DEFAULT = 4
 
 
@@ -36,7 +35,21 @@ def init_from_url() -> None:
         return
     st.session_state["url_read"] = True
     query = st.query_params.to_dict()
-    config, problems = cfg.parse_query(query)
+    base, problems = cfg.DEFAULT, []
+    preset = query.get("preset")
+    if preset is not None:
+        if preset in PRESETS:
+            base = PRESETS[preset].config
+            choose_preset(preset)
+        else:
+            problems.append(("preset", "one of: " + ", ".join(PRESETS)))
+    config, more_problems = cfg.parse_query(query, base)
+    problems += more_problems
+    mode = query.get("mode", "play")
+    if mode not in cfg.MODES:
+        problems.append(("mode", "one of: " + ", ".join(cfg.MODES)))
+        mode = "play"
+    st.session_state["mode"] = mode
     lang = query.get("lang", "en")
     if lang not in LANGUAGES:
         problems.append(("lang", "one of: " + ", ".join(LANGUAGES)))
@@ -48,6 +61,22 @@ def init_from_url() -> None:
     problems += lock_problems + hide_problems
     seed_widgets(config)
     st.session_state["url_problems"] = problems
+
+
+def choose_preset(name: str) -> None:
+    """Remember a scenario; its network is installed once the config is applied."""
+    st.session_state["preset"] = name
+    st.session_state["preset_pending"] = name
+    st.session_state["update_biases"] = PRESETS[name].update_biases
+
+
+def _on_preset() -> None:
+    name = st.session_state.get("preset_choice") or ""
+    if name in PRESETS:
+        choose_preset(name)
+        seed_widgets(PRESETS[name].config)
+    else:
+        st.session_state["preset"] = None
 
 
 def _keep_loss_valid() -> None:
@@ -68,6 +97,14 @@ def setup_ui() -> cfg.Config:
 
     with st.sidebar:
         st.selectbox(t("lang_label"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
+        if "mode" not in hidden:
+            st.radio(t("mode_label"), cfg.MODES, key="mode", horizontal=True,
+                     format_func=lambda m: t(f"mode_{m}"), disabled="mode" in locked)
+        if "preset" not in hidden:
+            ss.setdefault("preset_choice", ss.get("preset") or "")
+            st.selectbox(t("preset_label"), ["", *PRESETS], key="preset_choice",
+                         on_change=_on_preset, disabled="preset" in locked,
+                         format_func=lambda p: t(f"preset_{p}_title") if p else t("preset_none"))
         st.header(t("setup_header"))
         if shown("data"):
             st.selectbox(t("data_label"), cfg.DATASETS, key="data", disabled="data" in locked,
@@ -124,9 +161,13 @@ def setup_ui() -> cfg.Config:
 def write_url(config: cfg.Config) -> None:
     """Make the address bar a link to this setup (keeping the other parameters)."""
     wanted = config.to_query()
-    for name in OTHER_PARAMS:
+    for name in ("lock", "hide"):
         if name in st.query_params:
             wanted[name] = st.query_params[name]
+    if st.session_state.get("preset"):
+        wanted["preset"] = st.session_state["preset"]
+    if st.session_state.get("mode", "play") != "play":
+        wanted["mode"] = st.session_state["mode"]
     if st.session_state.get("lang", "en") != "en":
         wanted["lang"] = st.session_state["lang"]
     else:

@@ -9,6 +9,8 @@ Keys (a contract that tests and later work rely on):
   "history"      bp_core.train.History of the last Train click, or None
   "gradcheck"    the last bp_core.GradcheckResult, or None
   "messages"     list of (level, text) shown once, then cleared
+  "pass_id"      counts the passes started in this session (tags predictions)
+  "lang", "mode", "preset", "locks", "hidden_controls": from the URL and the sidebar
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def new_stepper(config: Config | None = None) -> Stepper:
     stepper = Stepper(st.session_state["net"], X, Y, config.lr, config.l2,
                       update_biases=st.session_state.get("update_biases", True))
     st.session_state["stepper"] = stepper
+    st.session_state["pass_id"] = st.session_state.get("pass_id", 0) + 1
     return stepper
 
 

@@ -15,6 +15,7 @@ from bp_core.stepper import phase_label
 
 from . import state
 from .i18n import t
+from .workshop_view import predict_gate
 
 PLOT_CONFIG = {"displayModeBar": False}
 
@@ -175,6 +176,8 @@ def step_view() -> None:
         st.subheader(t(f"phase_{record.kind}_title", l=record.layer, label=record.label))
         st.markdown(t(f"phase_{record.kind}_what", l=record.layer,
                       next=(record.layer or 0) + 1))
+        if not predict_gate(record):
+            return
         panels_ui(record, net, config)
     with st.expander(t("equations_expander"), expanded=True):
         equations_ui(record, net, config)

@@ -1,0 +1,96 @@
+"""Numbers behind the workshop scenarios' pictures, computed with bp_core (no Streamlit)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bp_core import Network, datasets
+
+from .presets import SLOWDOWN_START
+
+
+def slowdown_curves() -> dict[str, list[float]]:
+    """Nielsen ch. 3: one sigmoid neuron from w = b = 2, input 1, target 0, η = 0.15.
+
+    Trained with the quadratic cost and with cross-entropy from the same start;
+    returns the output a and the cost after each epoch for both.
+    """
+    s = SLOWDOWN_START
+    X, Y = np.array([[s["x"]]]), np.array([[s["y"]]])
+    curves: dict[str, list[float]] = {}
+    for loss in ("quadratic", "cross_entropy"):
+        net = Network.from_params([[[s["w"]]]], [[s["b"]]], activation="sigmoid",
+                                  output_activation="sigmoid", loss=loss)
+        outputs, costs = [], []
+        for _ in range(s["epochs"]):
+            net.sgd_step(X, Y, s["learning_rate"])
+            outputs.append(float(net.forward(X)[0, 0]))
+            costs.append(net.loss(X, Y))
+        curves[f"{loss}_output"], curves[f"{loss}_cost"] = outputs, costs
+    return curves
+
+
+def dead_units(net: Network, X: np.ndarray) -> list[np.ndarray]:
+    """For each hidden layer, a boolean per neuron: True if z ≤ 0 on every example.
+
+    Such a ReLU unit outputs 0 and has f'(z) = 0 everywhere, so its delta, and with
+    it every gradient into it, is 0: it can no longer learn.
+    """
+    a = X
+    out = []
+    with np.errstate(all="ignore"):
+        for l in range(net.num_layers - 1):
+            z, a = net.forward_layer(l, a)
+            out.append(np.all(z <= 0, axis=0))
+    return out
+
+
+def mazur_numbers(records: list) -> dict[str, float]:
+    """The quantities Mazur's post computes, read from a stepped pass's records.
+
+    Names follow the post: net_/out_ for z and a; E_total; dE/dw5 etc.  Only the
+    phases done so far contribute.
+    """
+    out: dict[str, float] = {}
+    for rec in records:
+        arr = rec.arrays
+        if rec.kind == "forward" and rec.layer == 0:
+            out.update(net_h1=arr["z"][0, 0], out_h1=arr["a"][0, 0],
+                       net_h2=arr["z"][0, 1], out_h2=arr["a"][0, 1])
+        elif rec.kind == "forward" and rec.layer == 1:
+            out.update(net_o1=arr["z"][0, 0], out_o1=arr["a"][0, 0],
+                       net_o2=arr["z"][0, 1], out_o2=arr["a"][0, 1])
+        elif rec.kind == "loss":
+            out.update(E_o1=0.5 * (arr["a"][0, 0] - arr["y"][0, 0]) ** 2,
+                       E_o2=0.5 * (arr["a"][0, 1] - arr["y"][0, 1]) ** 2,
+                       E_total=float(arr["loss"]))
+        elif rec.kind == "backward" and rec.layer == 1:
+            g = arr["grad_w"]
+            out.update(delta_o1=arr["delta"][0, 0], delta_o2=arr["delta"][0, 1],
+                       dE_dw5=g[0, 0], dE_dw6=g[0, 1], dE_dw7=g[1, 0], dE_dw8=g[1, 1])
+        elif rec.kind == "backward" and rec.layer == 0:
+            g = arr["grad_w"]
+            out.update(dE_dw1=g[0, 0], dE_dw2=g[0, 1], dE_dw3=g[1, 0], dE_dw4=g[1, 1])
+        elif rec.kind == "update":
+            w0, w1 = arr["W_after0"], arr["W_after1"]
+            out.update(w1=w0[0, 0], w2=w0[0, 1], w3=w0[1, 0], w4=w0[1, 1],
+                       w5=w1[0, 0], w6=w1[0, 1], w7=w1[1, 0], w8=w1[1, 1],
+                       b1=arr["b_after0"][0], b2=arr["b_after1"][0])
+    return {name: float(value) for name, value in out.items()}
+
+
+def learning_rate_sweep(config, rates=(0.05, 0.5, 5.0), epochs: int = 20) -> dict[float, list]:
+    """Training loss per epoch for a few learning rates, from the same starting network."""
+    from bp_core import train
+
+    from .state import build_network, load_data
+    train_set, _ = load_data(config.data, config.seed)
+    out = {}
+    for rate in rates:
+        net = build_network(config)
+        result = train(net, train_set, epochs, config.batch, rate, seed=config.seed)
+        out[rate] = result.history.train_loss + ([float("inf")] if result.diverged else [])
+    return out
+
+
+__all__ = ["dead_units", "datasets", "learning_rate_sweep", "mazur_numbers", "slowdown_curves"]

@@ -1,0 +1,161 @@
+"""Workshop mode: the scenario box of a preset, and predict-then-reveal questions."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from bp_core import datasets, figures
+from bp_core.equations import fmt
+
+from . import scenarios, state
+from .i18n import t
+from .predict import question_for
+from .presets import PRESETS
+
+PLOT_CONFIG = {"displayModeBar": False}
+
+MAZUR_ROWS = ["net_h1", "out_h1", "net_o1", "out_o1", "out_o2", "E_total", "delta_o1",
+              "dE_dw5", "dE_dw1", "w5", "w6", "w7", "w8", "w1", "w2", "w3", "w4", "b1", "b2"]
+
+
+def install_pending_preset(config) -> None:
+    """Put a freshly chosen scenario's starting network in place (once)."""
+    name = st.session_state.pop("preset_pending", None)
+    if name is None:
+        return
+    preset = PRESETS[name]
+    if preset.network is not None:
+        state.set_network(preset.network(), config)
+    else:
+        state.new_stepper(config)  # picks up the scenario's update_biases setting
+
+
+def _on_update_biases() -> None:
+    if st.session_state["stepper"].position == 0:
+        state.new_stepper()
+    else:
+        st.session_state["stepper"].update_biases = st.session_state["update_biases"]
+
+
+def scenario_ui() -> None:
+    name = st.session_state.get("preset")
+    if name not in PRESETS:
+        return
+    preset = PRESETS[name]
+    with st.container(border=True):
+        st.markdown(f"#### {t('scenario')}: {t(f'preset_{name}_title')}")
+        st.markdown(t(f"preset_{name}_text"))
+        getattr(_Pictures, preset.picture)()
+
+
+class _Pictures:
+    """One static method per Preset.picture."""
+
+    @staticmethod
+    def mazur() -> None:
+        st.toggle(t("mazur_update_biases"), key="update_biases", on_change=_on_update_biases,
+                  help=t("mazur_update_biases_help"))
+        numbers = scenarios.mazur_numbers(st.session_state["stepper"].history)
+        rows = [{t("mazur_quantity"): name, t("mazur_value"): fmt(numbers[name])}
+                for name in MAZUR_ROWS if name in numbers]
+        if rows:
+            st.dataframe(rows, hide_index=True, key="mazur_table")
+        else:
+            st.caption(t("press_next"))
+
+    @staticmethod
+    def boundary() -> None:
+        config = st.session_state["config"]
+        _, test = state.load_data(config.data, config.seed)
+        st.plotly_chart(figures.decision_boundary(st.session_state["net"], test),
+                        config=PLOT_CONFIG, key="scenario_boundary")
+
+    @staticmethod
+    def gradient_sizes() -> None:
+        stepper, net = st.session_state["stepper"], st.session_state["net"]
+        st.plotly_chart(figures.gradient_norms(net.backprop(stepper.X, stepper.Y)),
+                        config=PLOT_CONFIG, key="scenario_gradient_sizes")
+
+    @staticmethod
+    def diverge() -> None:
+        sweep = _sweep(st.session_state["config"])
+        fig = go.Figure()
+        for rate, losses in sweep.items():
+            finite = [v if v == v and v != float("inf") else None for v in losses]
+            fig.add_scatter(y=finite, mode="lines+markers", name=f"η = {rate:g}"
+                            + (" " + t("diverged_marker") if None in finite else ""))
+        fig.update_layout(title=t("sweep_title"), xaxis_title="epoch", yaxis_title="loss",
+                          yaxis_type="log", height=300, margin=dict(l=40, r=10, t=40, b=40))
+        st.plotly_chart(fig, config=PLOT_CONFIG, key="scenario_sweep")
+
+    @staticmethod
+    def dead_units() -> None:
+        config, net = st.session_state["config"], st.session_state["net"]
+        train, _ = state.load_data(config.data, config.seed)
+        dead = scenarios.dead_units(net, train.X)
+        for l, mask in enumerate(dead):
+            st.write(t("dead_units_line", l=l, dead=int(mask.sum()), n=mask.size,
+                       which=", ".join(map(str, mask.nonzero()[0])) or "—"))
+
+    @staticmethod
+    def slowdown() -> None:
+        curves = scenarios.slowdown_curves()
+        fig = go.Figure()
+        fig.add_scatter(y=curves["quadratic_cost"], name=t("slowdown_quadratic"))
+        fig.add_scatter(y=curves["cross_entropy_cost"], name=t("slowdown_cross_entropy"))
+        fig.update_layout(title=t("slowdown_title"), xaxis_title="epoch", yaxis_title="C",
+                          height=300, margin=dict(l=40, r=10, t=40, b=40))
+        st.plotly_chart(fig, config=PLOT_CONFIG, key="scenario_slowdown")
+
+    @staticmethod
+    def weight_images() -> None:
+        st.plotly_chart(figures.weight_images(st.session_state["net"].weights[0]),
+                        config=PLOT_CONFIG, key="scenario_weights")
+        st.caption(t("weight_images_caption"))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _sweep(config) -> dict:
+    return scenarios.learning_rate_sweep(config)
+
+
+# --- predict, then reveal -------------------------------------------------------
+def _reveal(tag, question) -> None:
+    choice = st.session_state.get("predict_answer")
+    score = st.session_state.setdefault("score", {"right": 0, "asked": 0})
+    right = choice == question.answer
+    score["asked"] += 1
+    score["right"] += int(right)
+    text = t("predict_right") if right else t("predict_wrong", answer=question.answer)
+    text += " " + t(question.explanation_key, **question.explanation_values)
+    st.session_state.setdefault("last_answer", {})[tag] = {"right": right, "text": text}
+    st.session_state["revealed"].add(tag)
+    st.session_state["predict_answer"] = None
+
+
+def predict_gate(record) -> bool:
+    """In workshop mode, ask before a backward phase is shown.  True once revealed."""
+    if st.session_state.get("mode") != "workshop" or record.kind != "backward":
+        return True
+    revealed = st.session_state.setdefault("revealed", set())
+    tag = (st.session_state["pass_id"], record.index)
+    if tag in revealed:
+        answer = st.session_state.get("last_answer", {}).get(tag)
+        if answer is not None:
+            (st.success if answer["right"] else st.warning)(answer["text"])
+        return True
+    config = st.session_state["config"]
+    question = question_for(record, st.session_state["batch_index"], config.lr)
+    with st.container(border=True):
+        st.markdown(f"**{t('predict_header')}** " + t(question.key, **question.values))
+        choice = st.radio(t("predict_your_answer"), question.choices, key="predict_answer",
+                          horizontal=True, index=None)
+        st.button(t("predict_reveal"), key="predict_reveal", disabled=choice is None,
+                  on_click=_reveal, args=(tag, question))
+    score = st.session_state.get("score", {"right": 0, "asked": 0})
+    st.caption(t("predict_score", right=score["right"], asked=score["asked"]))
+    return False
+
+
+__all__ = ["datasets", "install_pending_preset", "predict_gate", "scenario_ui"]
