@@ -39,10 +39,11 @@ def sigmoid(z: Array) -> Array:
     """σ(z) = 1 / (1 + e^(−z)), computed without overflow.
 
     For z < 0, e^(−z) would overflow, so there we use the equal form e^z / (1 + e^z).
-    Both branches call exp on −|z| ≤ 0 only.
+    Both forms are (1 or e) / (1 + e) with e = e^(−|z|) ≤ 1, so exp only ever sees
+    −|z| ≤ 0, and one division serves both.
     """
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def _sigmoid_derivative(z: Array, a: Array) -> Array:

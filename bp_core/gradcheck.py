@@ -5,11 +5,16 @@ For every weight and bias θ:
     numeric = (C(θ + h) − C(θ − h)) / 2h        error O(h²); h = 1e-6 by default
     rel     = |analytic − numeric| / max(|analytic| + |numeric|, floor)
 
-The floor (1e-8) keeps a cell whose gradient is truly zero (a dead ReLU, say)
-from dividing rounding noise by zero.  A layer passes when its largest rel is
-below ``tolerance`` (1e-6).  The numbers are computed from ``net.loss`` alone, so
-they are independent of the backprop under test; pass ``analytic=`` to check
-another implementation (the bug hunt's buggy engine does).
+The floor (1e-3) keeps a cell whose gradient is zero or tiny (a dead ReLU, say)
+from dividing rounding noise by almost nothing: the centred difference carries an
+absolute error of about ε·|C|/h ≈ 1e-10·|C|, so below the floor the comparison is
+absolute.  A layer passes when its largest rel is below ``tolerance`` (1e-4, the
+usual bound for float64 gradient checks).  A floor of 1e-8 with a tolerance of
+1e-6 failed about one correct backprop in ten on small random networks.
+
+The numbers are computed from ``net.loss`` alone, so they are independent of the
+backprop under test; pass ``analytic=`` to check another implementation (the bug
+hunt's buggy engine does).
 """
 
 from __future__ import annotations
@@ -24,8 +29,8 @@ from .network import Network, as_batch
 Array = np.ndarray
 
 STEP = 1e-6
-FLOOR = 1e-8
-TOLERANCE = 1e-6
+FLOOR = 1e-3
+TOLERANCE = 1e-4
 
 
 @dataclass(frozen=True)

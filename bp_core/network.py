@@ -219,7 +219,9 @@ class Network:
                 if l < L - 1:
                     deltas[l] = self.hidden_delta(l, deltas[l + 1], zs[l], activations[l + 1])
                 grad_w[l], grad_b[l] = self.gradients(l, deltas[l], activations[l], l2)
-        loss = float(np.mean(costs)) + self.l2_term(l2)
+        # The batch mean, spelled out: the same float as np.mean(costs), without the
+        # generic dispatch that costs more than the sum itself on a mini-batch.
+        loss = float(costs.sum() / len(costs)) + self.l2_term(l2)
         return BackpropResult(zs, activations, deltas, grad_w, grad_b, costs, loss)
 
     def sgd_step(self, X, Y, learning_rate: float, l2: float = 0.0,

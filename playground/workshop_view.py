@@ -6,7 +6,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from bp_core import datasets, figures
-from bp_core.equations import fmt
 
 from . import scenarios, state
 from .i18n import t
@@ -57,7 +56,7 @@ class _Pictures:
         st.toggle(t("mazur_update_biases"), key="update_biases", on_change=_on_update_biases,
                   help=t("mazur_update_biases_help"))
         numbers = scenarios.mazur_numbers(st.session_state["stepper"].history)
-        rows = [{t("mazur_quantity"): name, t("mazur_value"): fmt(numbers[name])}
+        rows = [{t("mazur_quantity"): name, t("mazur_value"): f"{numbers[name]:.9g}"}
                 for name in MAZUR_ROWS if name in numbers]
         if rows:
             st.dataframe(rows, hide_index=True, key="mazur_table")

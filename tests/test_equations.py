@@ -1,0 +1,432 @@
+"""bp_core.equations: the filled-in equations show the engine's numbers.
+
+The independent reference is Matt Mazur's "A Step by Step Backpropagation
+Example" (2015), whose numbers were worked by hand: every published number must
+appear in the equation of its phase, within the precision it was published to
+(plus half a unit of our own 9th significant digit).  Beyond that, every phase of
+random small networks, for every activation/loss pair, must render, end in the
+record's own value, keep LaTeX braces balanced and use only macros KaTeX knows.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bp_core import Network, Stepper, datasets, equations, losses
+from bp_core.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from bp_core.equations import Equation, fmt, for_neuron, general, numbers
+from bp_core.stepper import phases
+
+# --- helpers ------------------------------------------------------------------
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?: \\times 10\^\{-?\d+\})?")
+
+
+def parse(text: str) -> float:
+    """A number as fmt writes it: '0.75', '(-0.5)', '1.5 \\times 10^{-7}'."""
+    text = text.strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)(?: \\times 10\^\{(-?\d+)\})?", text)
+    assert m, f"not a number as fmt writes it: {text!r}"
+    return float(f"{m.group(1)}e{m.group(2) or 0}")  # exact, even for subnormals
+
+
+def final(eq: Equation) -> float:
+    return parse(eq.latex.rsplit(" = ", 1)[1])
+
+
+def nine(x: float) -> float:
+    return float(f"{x:.9g}")
+
+
+def shows(eqs: list[Equation], published: str) -> bool:
+    """True if a number in the equations equals the published one to its precision."""
+    p = float(published)
+    decimals = len(published.split(".")[1]) if "." in published else 0
+    for eq in eqs:
+        for token in NUMBER.findall(eq.latex):
+            v = parse(token)
+            if v == 0:
+                continue
+            ours = 0.5 * 10.0 ** (math.floor(math.log10(abs(v))) - 8)  # our 9th digit
+            if abs(v - p) <= 0.5 * 10.0 ** -decimals + ours:
+                return True
+    return False
+
+
+def balanced(latex: str) -> bool:
+    depth = 0
+    for ch in re.sub(r"\\[{}]", "", latex):
+        depth += (ch == "{") - (ch == "}")
+        if depth < 0:
+            return False
+    lefts = len(re.findall(r"\\left(?![A-Za-z])", latex))  # not \leftarrow
+    return depth == 0 and lefts == len(re.findall(r"\\right(?![A-Za-z])", latex))
+
+
+# Macros KaTeX supports that these equations may use (from activations/losses too).
+KATEX_MACROS = {
+    "sum", "delta", "frac", "tfrac", "dfrac", "partial", "sigma", "tanh", "mathrm", "max",
+    "min", "left", "right", "cdot", "cdots", "ldots", "dots", "ln", "log", "exp", "leftarrow",
+    "eta", "lambda", "times", "qquad", "quad", "text", "odot", "top", "le", "ge", "lt", "gt",
+    "big", "Big", "bigl", "bigr", "infty", "sqrt", "alpha", "beta", "epsilon", "nabla",
+    "operatorname", "mathbf", "boldsymbol", "in", "mid", "|", ",", ";", "!", " ",
+}
+
+
+def macros(latex: str) -> set[str]:
+    return set(re.findall(r"\\([A-Za-z]+|[^A-Za-z])", latex)) - {"{", "}", "_"}
+
+
+def check_strings(eqs: list[Equation]) -> None:
+    for eq in eqs:
+        assert isinstance(eq, Equation) and eq.latex and eq.caption
+        assert balanced(eq.latex), eq.latex
+        assert eq.latex.isascii(), eq.latex  # no Unicode in KaTeX math: strict mode warns
+        unknown = macros(eq.latex) - KATEX_MACROS
+        assert not unknown, (unknown, eq.latex)
+
+
+# --- fmt ----------------------------------------------------------------------
+@pytest.mark.parametrize("x, text", [
+    (0.7513650695523157, "0.75136507"), (0.2983711087600027, "0.298371109"),
+    (2.0, "2"), (-0.0, "0"), (0.0, "0"), (-0.5, "-0.5"), (1.5e-7, r"1.5 \times 10^{-7}"),
+    (-2.5e12, r"-2.5 \times 10^{12}"), (0.000438567734474, "0.000438567734"),
+])
+def test_fmt_examples(x, text):
+    assert fmt(x) == text
+
+
+def test_fmt_parenthesises_negative_factors_only():
+    assert fmt(-0.5, factor=True) == "(-0.5)"
+    assert fmt(0.5, factor=True) == "0.5"
+    assert fmt(-1e-9, factor=True) == r"(-1 \times 10^{-9})"
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, width=64))
+def test_fmt_reads_back_as_nine_significant_digits(x):
+    assert parse(fmt(x)) == pytest.approx(nine(x), rel=1e-15, abs=0)
+    assert parse(fmt(x, factor=True)) == pytest.approx(nine(x), rel=1e-15, abs=0)
+
+
+# --- Mazur's worked example -----------------------------------------------------
+@pytest.fixture(scope="module")
+def mazur():
+    net, data = datasets.mazur_network(), datasets.mazur()
+    stepper = Stepper(net, data.X, data.Y, datasets.MAZUR_LEARNING_RATE, update_biases=False)
+    return {rec.label: rec for rec in stepper.run()}
+
+
+def test_mazur_forward(mazur):
+    h1 = for_neuron(mazur["F0"], 0)
+    assert shows(h1[:1], "0.3775")            # net_h1
+    assert shows(h1[1:], "0.593269992")       # out_h1
+    o1 = for_neuron(mazur["F1"], 0)
+    assert shows(o1[:1], "1.105905967")       # net_o1
+    assert shows(o1[1:], "0.75136507")        # out_o1
+    assert shows(for_neuron(mazur["F1"], 1)[1:], "0.772928465")  # out_o2
+    nums = numbers(mazur["F1"], 0)
+    assert nums["z[1][0,0]"] == pytest.approx(1.105905967, abs=1e-9)
+    assert nums["a[1][0,1]"] == pytest.approx(0.596884378, abs=1e-9)  # out_h2
+
+
+def test_mazur_loss(mazur):
+    eqs = for_neuron(mazur["Loss"], 0, num_layers=2)
+    assert shows(eqs[:1], "0.298371109") and shows(eqs[1:], "0.298371109")  # E_total
+    assert "a^{[2]}_{j}" in eqs[0].latex
+    assert for_neuron(mazur["Loss"], 0, layer=1) == eqs  # the output weight layer names L too
+    assert "a^{[L]}_{j}" in for_neuron(mazur["Loss"], 0)[0].latex
+    assert numbers(mazur["Loss"], 0)["loss"] == pytest.approx(0.298371109, abs=1e-9)
+
+
+def test_mazur_output_delta_and_w5(mazur):
+    eqs = for_neuron(mazur["B1"], 0, k=0)
+    delta, slope, _, grad_w = eqs
+    # ∂E/∂net_o1 = ∂E/∂out_o1 · ∂out_o1/∂net_o1 = 0.74136507 · 0.186815602 = 0.138498562
+    assert r"0.74136507 \cdot 0.186815602 = 0.138498562" in delta.latex
+    assert shows([slope], "0.186815602")
+    assert shows([grad_w], "0.082167041")     # ∂E/∂w5
+    nums = numbers(mazur["B1"], 0, k=0)
+    assert nums["dC/da[2][0,0]"] == pytest.approx(0.74136507, abs=1e-9)
+    assert nums["grad_w[1][0,0]"] == pytest.approx(0.082167041, abs=1e-9)
+
+
+def test_mazur_hidden_delta_and_w1(mazur):
+    delta, slope, _, grad_w = for_neuron(mazur["B0"], 0, k=0)
+    assert shows([delta], "0.036350306")      # ∂E_total/∂out_h1
+    assert shows([slope], "0.241300709")      # ∂out_h1/∂net_h1
+    assert shows([grad_w], "0.000438568")     # ∂E/∂w1
+    assert r"0.4 \cdot 0.138498562 + 0.5 \cdot (-0.0380982365)" in delta.latex
+    nums = numbers(mazur["B0"], 0, k=0)
+    assert nums["(delta[1] @ W[1])[0,0]"] == pytest.approx(0.036350306, abs=1e-9)
+
+
+@pytest.mark.parametrize("layer, j, k, published", [
+    (1, 0, 0, "0.35891648"), (1, 0, 1, "0.408666186"), (1, 1, 0, "0.511301270"),
+    (1, 1, 1, "0.561370121"), (0, 0, 0, "0.149780716"), (0, 0, 1, "0.19956143"),
+    (0, 1, 0, "0.24975114"), (0, 1, 1, "0.29950229"),
+])
+def test_mazur_updated_weights(mazur, layer, j, k, published):
+    w, b = for_neuron(mazur["Update"], j, k=k, layer=layer)
+    assert shows([w], published)
+    assert abs(final(w) - float(published)) <= 1e-8
+    assert final(b) == [[0.35], [0.60]][layer][0]  # Mazur leaves the biases alone
+    if layer == 1 and j == 0 and k == 0:
+        assert r"0.4 - 0.5 \cdot 0.0821670406" in w.latex
+
+
+def test_update_defaults_to_last_layer(mazur):
+    assert for_neuron(mazur["Update"], 0)[0].result == "W_after[1][0,0]"
+
+
+# --- every phase, every activation/loss pair -------------------------------------
+PAIRS = [(hidden, out, loss) for hidden in HIDDEN_ACTIVATIONS for out in ACTIVATIONS
+         for loss in losses.valid_losses(out)]
+
+
+def expected_results(rec, i, j, k, L):
+    """(result key, record value) of each equation, straight from the record's arrays."""
+    A, l = rec.arrays, rec.layer
+    if rec.kind == "forward":
+        return [(f"z[{l}][{i},{j}]", A["z"][i, j]), (f"a[{l + 1}][{i},{j}]", A["a"][i, j])]
+    if rec.kind == "loss":
+        return [(f"costs[{i}]", A["costs"][i]), ("loss", A["loss"])]
+    if rec.kind == "backward":
+        return [(f"delta[{l}][{i},{j}]", A["delta"][i, j]), (f"grad_b[{l}][{j}]", A["grad_b"][j]),
+                (f"grad_w[{l}][{j},{k}]", A["grad_w"][j, k])]
+    return [(f"W_after[{L - 1}][{j},{k}]", A[f"W_after{L - 1}"][j, k]),
+            (f"b_after[{L - 1}][{j}]", A[f"b_after{L - 1}"][j])]
+
+
+def random_run(hidden, out, loss, seed, l2=0.0, update_biases=True):
+    rng = np.random.default_rng(seed)
+    sizes = [int(s) for s in rng.integers(1, 5, size=rng.integers(2, 5))]
+    if out == "softmax" or loss != "quadratic":
+        sizes[-1] = max(sizes[-1], 2)
+    n = int(rng.integers(1, 8))
+    net = Network(sizes, activation=hidden, output_activation=out, loss=loss, seed=seed)
+    X = rng.normal(size=(n, sizes[0]))
+    if loss == "log_likelihood":
+        Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], n)]
+    else:
+        Y = rng.uniform(0, 1, size=(n, sizes[-1]))
+    stepper = Stepper(net, X, Y, 0.3, l2=l2, update_biases=update_biases)
+    return net, stepper.run()
+
+
+@pytest.mark.parametrize("hidden, out, loss", PAIRS)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_every_phase_ends_in_the_record_value(hidden, out, loss, seed):
+    net, records = random_run(hidden, out, loss, seed)
+    L = net.num_layers
+    for rec in records:
+        act = net.f(L - 1 if rec.layer is None else rec.layer).name
+        n = rec.arrays["a"].shape[0] if rec.kind == "loss" else (
+            rec.arrays["z"].shape[0] if rec.kind != "update" else 1)
+        n_out = net.sizes[L if rec.layer is None else rec.layer + 1]
+        n_in = net.sizes[L - 1 if rec.layer is None else rec.layer]
+        for i in range(min(n, 3)):
+            for j in range(n_out):
+                k = (i + j) % n_in
+                eqs = for_neuron(rec, j, example=i, activation_name=act, loss_name=loss, k=k,
+                                 num_layers=L)
+                check_strings(eqs)
+                nums = numbers(rec, j, example=i, activation_name=act, loss_name=loss, k=k,
+                               num_layers=L)
+                by_result = {eq.result: eq for eq in eqs}
+                for key, value in expected_results(rec, i, j, k, L):
+                    assert final(by_result[key]) == pytest.approx(nine(value), rel=1e-15), key
+                    assert nums[key] == value
+                for eq in eqs:  # every equation's final value is one of its numbers
+                    assert final(eq) == pytest.approx(nine(nums[eq.result]), rel=1e-15)
+
+
+@pytest.mark.parametrize("hidden, out, loss", PAIRS)
+def test_general_equations(hidden, out, loss):
+    for L in (1, 3):
+        for kind, layer in phases(L):
+            act = hidden if layer is not None and layer < L - 1 else out
+            for l2 in (0.0, 0.01):
+                eqs = general(kind, layer, L, act, loss, l2=l2)
+                assert eqs
+                check_strings(eqs)
+                if l2 and kind in ("backward", "loss"):
+                    assert any(r"\lambda" in eq.latex for eq in eqs)
+            if kind == "backward" and layer == L - 1:
+                text = " ".join(eq.caption for eq in eqs)
+                assert ("cancels" in text) == ((loss, out) in equations._CANCELS)
+            if kind == "update":
+                assert r"\leftarrow" in eqs[0].latex and r"\eta" in eqs[0].latex
+
+
+def test_general_refuses_bad_arguments():
+    with pytest.raises(ValueError):
+        general("sideways", 0, 2, "sigmoid", "quadratic")
+    with pytest.raises(ValueError):
+        general("forward", 2, 2, "sigmoid", "quadratic")
+    with pytest.raises(ValueError):
+        general("backward", 1, 2, "tanh", "cross_entropy")
+
+
+# --- long sums, the batch mean, L2 and fixed biases -------------------------------
+@pytest.fixture(scope="module")
+def big():
+    rng = np.random.default_rng(3)
+    net = Network([12, 3, 10], activation="tanh", output_activation="softmax",
+                  loss="log_likelihood", seed=3)
+    X, Y = rng.normal(size=(7, 12)), np.eye(10)[rng.integers(0, 10, 7)]
+    return net, {rec.label: rec for rec in Stepper(net, X, Y, 0.1).run()}
+
+
+def test_long_sums_are_elided(big):
+    _, recs = big
+    z, _ = for_neuron(recs["F0"], 1, activation_name="tanh")
+    # the first 4 products, \cdots, the last one
+    assert len(re.findall(r"\\cdot(?!s)", z.latex)) == 5 and r"\cdots" in z.latex
+    assert "12 terms" in z.caption
+    _, softmax = for_neuron(recs["F1"], 0, activation_name="softmax")
+    assert r"\cdots" in softmax.latex and "10 terms" in softmax.caption
+    cost, mean = for_neuron(recs["Loss"], 0, loss_name="log_likelihood", num_layers=2)
+    assert r"\cdots" in cost.latex and r"\cdots" in mean.latex and r"\tfrac{1}{7}" in mean.latex
+    delta, _, grad_b, grad_w = for_neuron(recs["B0"], 2, example=6, activation_name="tanh", k=11)
+    assert r"\cdots" in delta.latex  # 10 errors flow back into neuron 2
+    assert r"\tfrac{1}{7}" in grad_w.latex and r"\cdots" in grad_w.latex
+    assert "7 examples" in grad_w.caption and r"\cdots" in grad_b.latex
+    assert "a^{[0]}_{i11}" not in grad_w.latex and "a^{[0]}_{i,11}" in grad_w.latex
+
+
+def test_small_sums_are_not_elided(mazur):
+    for label in ("F0", "F1", "Loss", "B1", "B0", "Update"):
+        assert not any(r"\cdots" in eq.latex for eq in for_neuron(mazur[label], 0))
+
+
+def test_matched_pair_writes_a_minus_y(big):
+    _, recs = big
+    delta = for_neuron(recs["B1"], 4, example=2, activation_name="softmax",
+                       loss_name="log_likelihood")[0]
+    A = recs["B1"].arrays
+    assert delta.latex.startswith(r"\delta^{[1]}_{4} = a^{[2]}_{4} - y_{4} = ")
+    assert final(delta) == pytest.approx(nine(A["a"][2, 4] - A["y"][2, 4]), rel=1e-15)
+    assert "cancels" in delta.caption
+
+
+def test_softmax_quadratic_shows_the_jacobian_sum():
+    net = Network([2, 3], output_activation="softmax", loss="quadratic", seed=1)
+    rec = Stepper(net, [[0.5, -1.0]], [[0.0, 1.0, 0.0]], 0.5).run()[2]
+    delta, jacobian, _, _ = for_neuron(rec, 1, activation_name="softmax")
+    a, y = rec.arrays["a"][0], rec.arrays["y"][0]
+    s = float(np.sum(a * (a - y)))
+    assert jacobian.result == "sum_k a(a-y)[0]" and final(jacobian) == pytest.approx(nine(s))
+    assert fmt(s, factor=True) in delta.latex
+
+
+@pytest.mark.parametrize("tell", [True, False])
+def test_l2_term_is_shown(tell):
+    l2 = 0.1
+    net = Network([2, 3, 1], activation="tanh", seed=4)
+    W1 = net.weights[1].copy()
+    X, Y = [[0.3, -0.2], [0.1, 0.9]], [[1.0], [0.0]]
+    recs = {rec.label: rec for rec in Stepper(net, X, Y, 0.5, l2=l2).run()}
+    kw = {"l2": l2} if tell else {}
+    grad_w = for_neuron(recs["B1"], 0, k=2, **kw)[-1]
+    assert r"\lambda" in grad_w.latex
+    assert final(grad_w) == pytest.approx(nine(recs["B1"].arrays["grad_w"][0, 2]), rel=1e-15)
+    nums = numbers(recs["B1"], 0, k=2, **kw)
+    assert nums["l2_term[1][0,2]"] == pytest.approx(l2 * W1[0, 2], rel=1e-9)
+    if tell:
+        assert nums["W[1][0,2]"] == pytest.approx(W1[0, 2], rel=1e-9)
+        assert fmt(W1[0, 2], factor=True) in grad_w.latex
+    _, mean = for_neuron(recs["Loss"], 0, **kw)
+    assert r"\lambda" in mean.latex
+    assert final(mean) == pytest.approx(nine(recs["Loss"].arrays["loss"]), rel=1e-15)
+
+
+def test_updated_biases_show_the_step():
+    net = datasets.mazur_network()
+    data = datasets.mazur()
+    rec = Stepper(net, data.X, data.Y, 0.5).run()[-1]
+    _, b = for_neuron(rec, 0, layer=1)
+    assert r"\eta" in b.latex and final(b) == pytest.approx(nine(rec.arrays["b_after1"][0]))
+
+
+# --- refusals -------------------------------------------------------------------
+def test_wrong_names_are_caught(mazur):
+    with pytest.raises(ValueError, match="activation_name"):
+        for_neuron(mazur["F0"], 0, activation_name="tanh")
+    with pytest.raises(ValueError, match="loss_name"):
+        for_neuron(mazur["Loss"], 0, loss_name="cross_entropy")
+    with pytest.raises(ValueError):
+        for_neuron(mazur["B1"], 0, loss_name="log_likelihood")  # does not pair with sigmoid
+    with pytest.raises(ValueError, match="activation"):
+        for_neuron(mazur["B0"], 0, activation_name="relu")
+
+
+@pytest.mark.parametrize("kwargs", [dict(j=2), dict(j=-1), dict(j=0, example=1),
+                                    dict(j=0, k=2), dict(j=0.5)])
+def test_bad_indices_are_refused(mazur, kwargs):
+    with pytest.raises(ValueError):
+        for_neuron(mazur["B0"], **kwargs)
+
+
+def test_bad_update_layer_is_refused(mazur):
+    with pytest.raises(ValueError):
+        for_neuron(mazur["Update"], 0, layer=2)
+
+
+# --- KaTeX itself, where node and the katex package are installed --------------------
+def _katex_cmd() -> list[str] | None:
+    node = shutil.which("node")
+    if not node:
+        return None
+    probe = subprocess.run([node, "-e", "require('katex')"], capture_output=True)
+    return [node] if probe.returncode == 0 else None
+
+
+KATEX_SCRIPT = """
+const katex = require('katex');
+const items = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const bad = [];
+for (const s of items) {
+  try { katex.renderToString(s, {throwOnError: true, strict: 'error', displayMode: true}); }
+  catch (e) { bad.push([s, String(e)]); }
+}
+process.stdout.write(JSON.stringify(bad));
+"""
+
+
+def test_katex_renders_every_string(mazur, big):
+    cmd = _katex_cmd()
+    if cmd is None:
+        pytest.skip("node with the katex package is not installed (set NODE_PATH to use it)")
+    strings = []
+    for rec in mazur.values():
+        strings += [eq.latex for eq in for_neuron(rec, 1, k=1, layer=0)]
+    net, recs = big
+    for label, rec in recs.items():
+        act = "softmax" if label in ("F1", "B1", "Loss", "Update") else "tanh"
+        strings += [eq.latex for eq in for_neuron(rec, 0, example=6, activation_name=act,
+                                                  loss_name="log_likelihood")]
+    for hidden, out, loss in PAIRS:
+        net, records = random_run(hidden, out, loss, seed=5, l2=0.01)
+        L = net.num_layers
+        for rec in records:
+            act = net.f(L - 1 if rec.layer is None else rec.layer).name
+            strings += [eq.latex for eq in for_neuron(rec, 0, activation_name=act,
+                                                      loss_name=loss, l2=0.01)]
+        for kind, layer in phases(L):
+            act = net.f(L - 1 if layer is None else layer).name
+            strings += [eq.latex for eq in general(kind, layer, L, act, loss, l2=0.01)]
+    strings.append(fmt(-1.5e-7, factor=True))
+    result = subprocess.run([*cmd, "-e", KATEX_SCRIPT], input=json.dumps(strings),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
