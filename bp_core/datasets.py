@@ -120,7 +120,7 @@ def moons(n: int = 200, noise: float = 0.0, seed: int = 0) -> Dataset:
     t = rng.uniform(0, np.pi, n)
     pts = np.where(upper[:, None], np.c_[np.cos(t), np.sin(t)],
                    np.c_[1 - np.cos(t), 0.5 - np.sin(t)])
-    pts = (pts - [0.5, 0.25]) * 2.0  # centre the pair on the origin
+    pts = (pts - [0.5, 0.25]) / 1.5  # centre the pair on the origin, within [-1, 1]
     pts += rng.normal(0, noise, size=(n, 2))
     return Dataset("moons", pts, upper.astype(np.float64)[:, None], "binary")
 

@@ -347,6 +347,43 @@ def test_gradcheck_passes_a_correct_backprop(sizes, hidden, out, loss):
         assert old.tobytes() == new.tobytes()
 
 
+# Correct backprops that gradcheck used to fail (floor 1e-8, tolerance 1e-6): a tiny
+# gradient cell turned the finite difference's rounding noise (~1e-10·|C|) into a
+# "relative error" of 1e-6 to 1e-4.
+@pytest.mark.parametrize("sizes,hidden,out,loss,init,data", [
+    ([3, 4, 3, 2], "sigmoid", "softmax", "quadratic", "scaled", None),
+    ([3, 4, 3, 2], "sigmoid", "sigmoid", "cross_entropy", "scaled", None),
+    ([3, 4, 3, 2], "leaky_relu", "softmax", "log_likelihood", "scaled", None),
+    ([2, 16, 16, 1], "tanh", "sigmoid", "cross_entropy", "normal", "xor"),
+    ([64, 16, 10], "sigmoid", "softmax", "log_likelihood", "normal", "digits"),
+])
+def test_gradcheck_has_no_false_alarms(sizes, hidden, out, loss, init, data):
+    from bp_core import datasets
+
+    net = Network(sizes, hidden, out, loss, init=init, seed=1 if data is None else 3)
+    if data is None:
+        rng = np.random.default_rng(0)
+        X = rng.normal(size=(5, sizes[0]))
+        Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], 5)]
+    else:
+        d = datasets.load(data, 200)
+        X, Y = d.X[:32], d.Y[:32]
+    assert no_kinks(net, X, hidden, out)
+    result = gradcheck(net, X, Y, l2=0.1 if data is None else 0.01)
+    assert result.passed, result.errors
+
+
+@settings(SETTINGS, max_examples=40)
+@given(st.sampled_from(HIDDEN).flatmap(
+    lambda hidden: st.sampled_from(PAIRS).flatmap(
+        lambda pair: st.tuples(st.just(hidden), st.just(pair), problems(hidden, *pair)))))
+def test_gradcheck_passes_correct_backprop_on_random_networks(case):
+    hidden, (out, _), (net, X, Y, l2) = case
+    assume(no_kinks(net, X, hidden, out))
+    result = gradcheck(net, X, Y, l2=l2)
+    assert result.passed, result.errors
+
+
 @pytest.mark.parametrize("broken_layer", [0, 1, 2])
 def test_gradcheck_points_at_the_broken_layer(broken_layer):
     net = Network([3, 4, 3, 2], "tanh", "softmax", "log_likelihood", seed=5)

@@ -93,10 +93,6 @@ def test_two_d_sets_lie_roughly_in_the_unit_square(name):
     assert np.abs(data.X).max() <= 1.1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "datasets.moons spans about [-3, 3] x [-1.5, 1.5], not the [-1, 1]^2 the module docstring "
-    "promises: it multiplies the centred points by 2.0 where dividing by 1.5 would fit. "
-    "Left for the lead to decide, because the dead_relu preset was tuned on today's scale."))
 def test_moons_lie_roughly_in_the_unit_square():
     data = datasets.moons(n=500, noise=0.0, seed=0)
     assert np.abs(data.X).max() <= 1.1
