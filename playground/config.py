@@ -185,6 +185,9 @@ def parse_query(query: dict[str, str | list[str]], base: Config = DEFAULT
             problems.append(("hidden", "sizes joined by '-', for example 16-8"))
 
     config = replace(base, **values)
+    if "loss" not in values and config.loss not in losses.valid_losses(config.out):
+        # The link chose an output but no loss: pick one that pairs, without a warning.
+        config = replace(config, loss=losses.valid_losses(config.out)[-1])
     # Snap continuous values to the sliders' log-scale stops, so the widget can show them.
     config = replace(config, lr=nearest(LEARNING_RATES, config.lr),
                      l2=0.0 if config.l2 == 0 else nearest(L2_CHOICES, config.l2))

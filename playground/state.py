@@ -7,7 +7,7 @@ Keys (a contract that tests and later work rely on):
   "arch"         Config.architecture() of the net, to tell when to rebuild
   "batch_index"  which mini-batch of the training set the stepper uses
   "history"      bp_core.train.History of the last Train click, or None
-  "gradcheck"    the last bp_core.GradcheckResult, or None
+  "gradcheck_result" the last bp_core.GradcheckResult, or None
   "messages"     list of (level, text) shown once, then cleared
   "pass_id"      counts the passes started in this session (tags predictions)
   "lang", "mode", "preset", "locks", "hidden_controls": from the URL and the sidebar
@@ -84,7 +84,7 @@ def apply_config(config: Config) -> None:
         st.session_state["arch"] = config.architecture()
         st.session_state["batch_index"] = 0
         st.session_state["history"] = None
-        st.session_state["gradcheck"] = None
+        st.session_state["gradcheck_result"] = None
         new_stepper(config)
     elif old is None or (old.batch, old.l2) != (config.batch, config.l2):
         new_stepper(config)
@@ -101,7 +101,7 @@ def set_network(net: Network, config: Config) -> None:
     st.session_state["arch"] = config.architecture()
     st.session_state["batch_index"] = 0
     st.session_state["history"] = None
-    st.session_state["gradcheck"] = None
+    st.session_state["gradcheck_result"] = None
     new_stepper(config)
 
 

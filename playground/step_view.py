@@ -82,13 +82,13 @@ def activation_of(record, net) -> str:
 def buttons_ui(stepper) -> None:
     cols = st.columns([1, 1, 1.3, 1.3, 3])
     cols[0].button(t("back"), key="step_back", on_click=on_back,
-                   disabled=stepper.position == 0, use_container_width=True)
+                   disabled=stepper.position == 0, width="stretch")
     cols[1].button(t("next"), key="step_next", on_click=on_next, type="primary",
-                   use_container_width=True)
+                   width="stretch")
     cols[2].button(t("finish_pass"), key="step_pass", on_click=on_finish,
-                   use_container_width=True)
+                   width="stretch")
     cols[3].button(t("new_batch"), key="step_reset", on_click=on_new_batch,
-                   use_container_width=True)
+                   width="stretch")
     cols[4].caption(t("pass_status", batch=st.session_state["batch_index"],
                       n=stepper.X.shape[0], done=stepper.position, total=len(stepper.phases)))
 
@@ -101,7 +101,7 @@ def panels_ui(record, net, config) -> None:
         cols = st.columns(per_row)
         for col, (caption, fig) in zip(cols, panels[start:start + per_row]):
             with col:
-                st.plotly_chart(fig, config=PLOT_CONFIG, use_container_width=True)
+                st.plotly_chart(fig, config=PLOT_CONFIG, width="stretch")
                 st.caption(caption)
     if record.kind == "forward" and record.layer == 0 and config.data == "digits":
         if st.toggle(t("digits_as_images"), key="digit_images"):
@@ -115,26 +115,21 @@ def equations_ui(record, net, config) -> None:
         st.latex(eq.latex)
         if eq.caption:
             st.caption(eq.caption)
-    arrays = record.arrays
-    n = arrays["y"].shape[0] if "y" in arrays else next(iter(arrays.values())).shape[0]
+    n = st.session_state["stepper"].X.shape[0]
     cols = st.columns(3)
     if record.kind == "update":
         layer = cols[0].selectbox(t("layer_label"), list(range(net.num_layers)),
                                   index=net.num_layers - 1, key="eq_layer")
-        n_out, n_in = net.sizes[layer + 1], net.sizes[layer]
     else:
         layer = record.layer if record.layer is not None else net.num_layers - 1
-        n_out, n_in = net.sizes[layer + 1], net.sizes[layer]
-        n = arrays["z"].shape[0]
-    j = cols[0 if record.kind != "update" else 1].number_input(
-        t("neuron_label"), 0, n_out - 1, 0, key="eq_neuron")
-    if record.kind == "update" or record.kind == "backward":
+    n_out, n_in = net.sizes[layer + 1], net.sizes[layer]
+    j = cols[1].number_input(t("neuron_label"), 0, n_out - 1, 0, key="eq_neuron")
+    k = None
+    if record.kind in ("backward", "update"):
         k = cols[2].number_input(t("input_neuron_label"), 0, n_in - 1, 0, key="eq_input")
-    else:
-        k = None
     example = 0
     if record.kind != "update":
-        example = cols[1].number_input(t("example_label"), 0, n - 1, 0, key="eq_example")
+        example = cols[0].number_input(t("example_label"), 0, n - 1, 0, key="eq_example")
     st.markdown(f"**{t('equations_numbers_header', j=j, i=example)}**")
     for eq in equations.for_neuron(record, int(j), example=int(example), activation_name=act,
                                    loss_name=net.loss_name, k=None if k is None else int(k),
@@ -167,7 +162,7 @@ def step_view() -> None:
     with right:
         highlight = (record.kind, record.layer) if record else None
         st.plotly_chart(figures.network_diagram(net.sizes, net.weights, net.biases, highlight),
-                        config=PLOT_CONFIG, use_container_width=True)
+                        config=PLOT_CONFIG, width="stretch")
         st.caption(t("diagram_caption"))
     with left:
         if record is None:

@@ -39,7 +39,7 @@ def run_training() -> None:
     progress.empty()
     chart.empty()
     st.session_state["history"] = result.history
-    st.session_state["gradcheck"] = None
+    st.session_state["gradcheck_result"] = None
     st.session_state["batch_index"] = 0
     state.new_stepper(config)  # the weights changed: a pass in progress is stale
     if result.diverged:

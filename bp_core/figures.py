@@ -1,0 +1,906 @@
+"""Plotly figures of bp_core's numbers: pure functions from arrays to ``go.Figure``.
+
+Notation as in network.py (layers counted from 0, L weight layers):
+
+    a[0] = X,  z[l] = a[l] @ W[l].T + b[l],  a[l+1] = f(z[l]),
+    delta[l] = dC_i/dz[l],  grad_w[l] = dC/dW[l],  grad_b[l] = dC/db[l]
+
+The conventions every figure keeps, so a colour means the same thing in every panel:
+
+* Rows are examples and columns are neurons.  A weight matrix is drawn as stored,
+  W[l]: (n_out, n_in), row j = output neuron, column k = input neuron, and its bias
+  b[l] is an extra last column labelled "b", so a bias is never hidden.
+* Signed quantities (z, delta, grad_w, grad_b, updates, weights, inputs, and the
+  outputs of unbounded activations: relu, leaky_relu, linear) use `SIGNED_SCALE`,
+  a diverging scale with white at zero (zmid = 0): red is positive, blue negative.
+* Bounded activations use `BOUNDED_SCALE` with a fixed range from
+  `activation_range` (sigmoid and softmax [0, 1], tanh [-1, 1]), so a colour
+  always means the same value from step to step.
+* Ticks are the integer indices of bp_core's arrays, from 0.  Hover shows the
+  indices and the value to 9 significant digits (as bp_core.equations does); the
+  figure data itself is the float64 array, unrounded.
+* At most `MAX_ROWS` examples are drawn per heatmap (the title says so when cut).
+  NaN and ±inf are never drawn: they become gaps and the title says
+  `NONFINITE_NOTE`.
+
+Every function is pure: it copies what it draws and never mutates its inputs.  The
+functions that need a network only call ``net.forward``.  Only numpy and plotly are
+used (no Streamlit), so the figures work in a notebook as they do in the app.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+from plotly.subplots import make_subplots
+
+from .gradcheck import TOLERANCE
+
+if TYPE_CHECKING:  # only for annotations: keeps this module's imports numpy + plotly
+    from .datasets import Dataset
+    from .gradcheck import GradcheckResult
+    from .network import BackpropResult, Network
+    from .stepper import PhaseRecord
+    from .train import History
+
+__all__ = ["BOUNDED_SCALE", "FPRIME_RANGE", "IMAGE_SCALE", "MAX_DRAWN_NEURONS", "MAX_IMAGES",
+           "MAX_ROWS", "NONFINITE_NOTE", "PLAIN_SCALE", "SIGNED_SCALE", "accuracy_curves",
+           "activation_range", "decision_boundary", "digit_images", "digit_predictions",
+           "fitted_curve", "gradcheck_figure", "gradcheck_heatmaps", "gradient_norms",
+           "heatmap", "loss_curves", "network_diagram", "phase_figures", "weight_images"]
+
+# --- conventions, defined once ------------------------------------------------
+SIGNED_SCALE = "RdBu_r"     # blue < 0 < red, white at 0 (zmid = 0)
+BOUNDED_SCALE = "Viridis"   # bounded activations, with the fixed range of activation_range
+PLAIN_SCALE = "Viridis"     # non-negative, unbounded quantities, auto range
+IMAGE_SCALE = "Greys"       # digit pixels: 0 white, 1 black (ink)
+PASS_COLOUR, FAIL_COLOUR = "#2ca02c", "#d62728"
+CLASS_COLOURS = ("#2166ac", "#b2182b")  # label 0 blue, label 1 red: the ends of SIGNED_SCALE
+LINE_COLOURS = ("#1f77b4", "#ff7f0e")   # train, test
+
+MAX_ROWS = 64               # examples drawn per heatmap
+MAX_IMAGES = 32             # images per digit grid
+MAX_DRAWN_NEURONS = 16      # neurons per layer in the network diagram
+TEXT_MAX_CELLS = 40         # matrices this small also print their values in the cells
+HOVER_FORMAT = ".9g"        # significant digits on hover, as bp_core.equations.DIGITS
+NONFINITE_NOTE = "(non-finite values hidden)"
+MISSING_BG = "#bdbdbd"      # what a hidden (non-finite) cell shows: the plot background
+
+_BOUNDED = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+# f'(z) is never negative; sigmoid' peaks at 1/4, the others at 1.
+FPRIME_RANGE = {"sigmoid": (0.0, 0.25), "tanh": (0.0, 1.0), "relu": (0.0, 1.0),
+                "leaky_relu": (0.0, 1.0), "linear": (0.0, 1.0)}
+_KINDS = ("signed", "activation", "plain")
+_LOSS_FORMULA = {"quadratic": "C_i = ½‖a − y‖²",
+                 "cross_entropy": "C_i = −Σ_j [y ln a + (1 − y) ln(1 − a)]",
+                 "log_likelihood": "C_i = −Σ_j y ln a"}
+_MATCHED = {("cross_entropy", "sigmoid"), ("log_likelihood", "softmax")}  # delta = a − y
+
+_MARGIN = dict(l=50, r=10, t=40, b=36)
+_FONT = dict(size=11)
+
+
+def activation_range(name: str | None) -> tuple[float, float] | None:
+    """(0, 1) for sigmoid and softmax, (-1, 1) for tanh, None for unbounded ones."""
+    return _BOUNDED.get(name) if name else None
+
+
+# --- helpers ------------------------------------------------------------------
+def _as_float(values: object) -> np.ndarray:
+    """A float64 copy, so nothing drawn is a view of the caller's array."""
+    return np.array(values, dtype=np.float64)
+
+
+def _finite_or_none(arr: np.ndarray) -> tuple[object, bool]:
+    """(data for a trace, whether anything was hidden).
+
+    Finite arrays go to Plotly as float64 ndarrays (sent as exact binary); an array
+    with NaN or ±inf becomes nested lists with None in those cells, a gap.
+    """
+    finite = np.isfinite(arr)
+    if finite.all():
+        return arr, False
+    obj = arr.astype(object)
+    obj[~finite] = None
+    return obj.tolist(), True
+
+
+def _cap_rows(arr: np.ndarray, title: str, what: str = "examples") -> tuple[np.ndarray, str]:
+    n = arr.shape[0]
+    if n > MAX_ROWS:
+        return arr[:MAX_ROWS], f"{title} (first {MAX_ROWS} of {n} {what})"
+    return arr, title
+
+
+def _symmetric(*arrays: np.ndarray) -> tuple[float, float]:
+    """(−m, m) with m the largest finite |value|; (−1, 1) if there is none."""
+    m = 0.0
+    for arr in arrays:
+        finite = np.abs(arr[np.isfinite(arr)])
+        if finite.size:
+            m = max(m, float(finite.max()))
+    return (-m, m) if m > 0 else (-1.0, 1.0)
+
+
+def _labels(n: int) -> list[str]:
+    return [str(i) for i in range(n)]
+
+
+def _height(rows: int, low: int = 200, high: int = 320) -> int:
+    return int(min(high, max(low, 90 + 18 * rows)))
+
+
+def _colour_args(kind: str, zrange: tuple[float, float] | None) -> dict:
+    """Colour settings of a heatmap trace (or a coloraxis) for a kind of quantity."""
+    if kind not in _KINDS:
+        raise ValueError(f"kind must be one of {', '.join(_KINDS)}, got {kind!r}")
+    if kind == "activation" and zrange is None:
+        kind = "signed"  # an unbounded activation: drawn like any signed quantity
+    if kind == "signed":
+        args = dict(colorscale=SIGNED_SCALE, zmid=0)
+        if zrange is not None:  # a shared range: keep it symmetric so white stays at 0
+            m = max(abs(float(zrange[0])), abs(float(zrange[1])))
+            args.update(zmin=-m, zmax=m)
+        return args
+    if kind == "activation":
+        return dict(colorscale=BOUNDED_SCALE, zmin=float(zrange[0]), zmax=float(zrange[1]))
+    args = dict(colorscale=PLAIN_SCALE)
+    if zrange is not None:
+        args.update(zmin=float(zrange[0]), zmax=float(zrange[1]))
+    return args
+
+
+def _hover(row_name: str, col_name: str, value_name: str) -> str:
+    return (f"{row_name} %{{y}}, {col_name} %{{x}}<br>{value_name} = "
+            f"%{{z:{HOVER_FORMAT}}}<extra></extra>")
+
+
+def _finish(fig: go.Figure, title: str, height: int, **layout) -> go.Figure:
+    layout = {"plot_bgcolor": "white", "paper_bgcolor": "white", **layout}
+    fig.update_layout(title=dict(text=title, x=0.01, xanchor="left", font=dict(size=13)),
+                      height=height, margin=_MARGIN, font=_FONT, template="none", **layout)
+    return fig
+
+
+def _matrix_axes(fig: go.Figure, row_name: str, col_name: str, **where) -> None:
+    """Category axes of integer labels, row 0 at the top (as a matrix is printed)."""
+    fig.update_xaxes(type="category", title=dict(text=col_name, standoff=4), showgrid=False,
+                     tickfont=dict(size=10), zeroline=False, **where)
+    fig.update_yaxes(type="category", title=dict(text=row_name, standoff=4), showgrid=False,
+                     tickfont=dict(size=10), autorange="reversed", zeroline=False, **where)
+
+
+def _matrix_figure(arr: np.ndarray, title: str, kind: str, zrange, row_name: str,
+                   col_name: str, value_name: str, col_labels: list[str] | None = None,
+                   row_what: str = "examples") -> go.Figure:
+    """The one heatmap builder: arr is 2-D float64, already a copy."""
+    arr, title = _cap_rows(arr, title, row_what)
+    z, hidden = _finite_or_none(arr)
+    if hidden:
+        title = f"{title} {NONFINITE_NOTE}"
+    n_rows, n_cols = arr.shape
+    trace = go.Heatmap(z=z, x=col_labels or _labels(n_cols), y=_labels(n_rows),
+                       hovertemplate=_hover(row_name, col_name, value_name),
+                       colorbar=dict(thickness=12, len=0.9, tickfont=dict(size=10)),
+                       xgap=1 if n_cols <= 16 else 0, ygap=1 if n_rows <= 16 else 0,
+                       **_colour_args(kind, zrange))
+    if arr.size <= TEXT_MAX_CELLS:  # small matrices (Mazur's 2-2-2) print their numbers
+        trace.update(texttemplate="%{z:.4g}", textfont=dict(size=11))
+    fig = go.Figure(trace)
+    _matrix_axes(fig, row_name, col_name)
+    return _finish(fig, title, _height(n_rows), plot_bgcolor=MISSING_BG)
+
+
+def _with_bias(W: object, b: object) -> np.ndarray:
+    """[W | b]: (n_out, n_in + 1), the bias as the last column."""
+    W, b = _as_float(W), _as_float(b).reshape(-1)
+    return np.column_stack([W, b])
+
+
+def _params_figure(W: object, b: object, title: str, value_name: str,
+                   zrange=None) -> go.Figure:
+    """W[l] (n_out, n_in) with b[l] as an extra last column labelled "b"."""
+    Wb = _with_bias(W, b)
+    return _matrix_figure(Wb, title, "signed", zrange, "output neuron j", "input neuron k",
+                          value_name, col_labels=_labels(Wb.shape[1] - 1) + ["b"],
+                          row_what="neurons")
+
+
+# --- heatmaps -------------------------------------------------------------------
+def heatmap(values, title: str, kind: str = "signed", zrange=None, row_name: str = "example",
+            col_name: str = "neuron", value_name: str = "value") -> go.Figure:
+    """A heatmap of a 1-D (drawn as one row) or 2-D array: rows examples, columns neurons.
+
+    kind: "signed" (diverging `SIGNED_SCALE`, zmid = 0; a given zrange is made
+    symmetric about 0), "activation" (`BOUNDED_SCALE` over zrange, e.g.
+    ``activation_range(name)``; with zrange None it is drawn as signed, since the
+    activation is unbounded), or "plain" (`PLAIN_SCALE`, auto range unless zrange).
+    """
+    arr = _as_float(values)
+    if arr.ndim == 0:
+        arr = arr.reshape(1, 1)
+    elif arr.ndim == 1:
+        arr = arr[None, :]
+    elif arr.ndim != 2:
+        raise ValueError(f"heatmap needs a 1-D or 2-D array, got shape {arr.shape}")
+    return _matrix_figure(arr, title, kind, zrange, row_name, col_name, value_name)
+
+
+def _activation_panel(values, title: str, name: str | None, value_name: str) -> go.Figure:
+    rng = activation_range(name)
+    return heatmap(values, title, "activation" if rng else "signed", rng,
+                   value_name=value_name)
+
+
+# --- the phases of the stepper ------------------------------------------------------
+def phase_figures(record: PhaseRecord, activation_name: str, loss_name: str | None = None,
+                  prev_activation_name: str | None = None) -> list[tuple[str, go.Figure]]:
+    """(caption, figure) pairs for the panels of one stepper phase, in reading order.
+
+    activation_name: the activation of the record's layer (forward, backward), or the
+    output activation (loss).  loss_name names the loss in the loss and output-delta
+    titles.  prev_activation_name: the activation that produced a[l] (the hidden
+    one), used only by a forward record with l > 0 to fix a[l]'s colour range; when
+    not given a[l] is drawn as signed, which never clips.  a[0] = X is always signed.
+    """
+    kind, l, A = record.kind, record.layer, record.arrays
+    if kind == "forward":
+        return _forward_figures(l, A, activation_name, prev_activation_name)
+    if kind == "loss":
+        return _loss_figures(A, activation_name, loss_name)
+    if kind == "backward":
+        return _backward_figures(l, A, activation_name, loss_name)
+    if kind == "update":
+        return _update_figures(A)
+    raise ValueError(f"unknown phase kind {kind!r}")
+
+
+def _forward_figures(l: int, A, act: str, prev_act: str | None):
+    if l == 0:
+        first = ("a[0] = X, the input: one row per example.",
+                 heatmap(A["a_prev"], "a[0] = X (input)", "signed", value_name="a[0]"))
+    else:
+        first = (f"a[{l}], the activations coming into layer {l}: one row per example.",
+                 _activation_panel(A["a_prev"], f"a[{l}] (input to layer {l})",
+                                   prev_act, f"a[{l}]"))
+    return [
+        first,
+        (f"W[{l}] (row j = neuron of a[{l + 1}], column k = neuron of a[{l}]) and the bias "
+         f"b[{l}] as the last column b.",
+         _params_figure(A["W"], A["b"], f"W[{l}] with b[{l}] as column b",
+                        f"W[{l}] (column b: b[{l}])")),
+        (f"z[{l}]: the weighted input of each neuron of layer {l}, for each example.",
+         heatmap(A["z"], f"z[{l}] = a[{l}] @ W[{l}].T + b[{l}]", "signed",
+                 value_name=f"z[{l}]")),
+        (f"a[{l + 1}] = {act}(z[{l}]): the activations layer {l} passes on.",
+         _activation_panel(A["a"], f"a[{l + 1}] = {act}(z[{l}])", act, f"a[{l + 1}]")),
+    ]
+
+
+def _loss_figures(A, act: str, loss_name: str | None):
+    a, y = _as_float(A["a"]), _as_float(A["y"])
+    costs, loss = _as_float(A["costs"]), float(A["loss"])
+    rng = activation_range(act)
+    # a and y share one colour range so they can be compared cell by cell.
+    if rng is not None and np.all((y >= rng[0]) & (y <= rng[1])):
+        colour = dict(colorscale=BOUNDED_SCALE, cmin=rng[0], cmax=rng[1])
+    else:
+        lo, hi = _symmetric(a, y)
+        colour = dict(colorscale=SIGNED_SCALE, cmin=lo, cmax=hi, cmid=0)
+    title = "a[L] (output) beside y (target)"
+    a_shown, title = _cap_rows(a, title)
+    y_shown = y[:MAX_ROWS]
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
+                        subplot_titles=("a[L] (output)", "y (target)"))
+    hidden = False
+    for col, (arr, name) in enumerate([(a_shown, "a[L]"), (y_shown, "y")], start=1):
+        z, h = _finite_or_none(arr)
+        hidden |= h
+        fig.add_trace(go.Heatmap(z=z, x=_labels(arr.shape[1]), y=_labels(arr.shape[0]),
+                                 coloraxis="coloraxis", xgap=1, ygap=1 if len(arr) <= 16 else 0,
+                                 hovertemplate=_hover("example", "neuron", name)),
+                      row=1, col=col)
+    _matrix_axes(fig, "", "neuron")
+    fig.update_yaxes(title_text="example", col=1)
+    fig.update_annotations(font=dict(size=11))
+    if hidden:
+        title = f"{title} {NONFINITE_NOTE}"
+    fig.update_layout(coloraxis=dict(colorbar=dict(thickness=12, len=0.9), **colour))
+    out_fig = _finish(fig, title, _height(len(a_shown)), plot_bgcolor=MISSING_BG)
+    out_fig.update_layout(margin=dict(_MARGIN, t=56))
+
+    mean = float(np.mean(costs)) if costs.size else float("nan")
+    formula = _LOSS_FORMULA.get(loss_name, "C_i")
+    c_title = f"per-example cost {formula}; loss C = {loss:.9g}"
+    if np.isfinite(mean) and np.isfinite(loss) and loss != mean:
+        c_title += f" (mean C_i = {mean:.9g} + L2 term)"
+    shown, c_title = _cap_rows(costs, c_title)
+    x, hidden = _finite_or_none(shown)
+    if hidden:
+        c_title = f"{c_title} {NONFINITE_NOTE}"
+    bars = go.Figure(go.Bar(x=x, y=_labels(len(shown)), orientation="h",
+                            marker_color=LINE_COLOURS[0],
+                            hovertemplate=f"example %{{y}}<br>C_i = %{{x:{HOVER_FORMAT}}}"
+                                          "<extra></extra>"))
+    bars.update_yaxes(type="category", autorange="reversed", title_text="example",
+                      tickfont=dict(size=10))
+    bars.update_xaxes(title_text="C_i", rangemode="tozero")
+    _finish(bars, c_title, _height(len(shown)))
+    return [("The output a[L] beside the target y, one row per example.", out_fig),
+            (f"The cost of each example; the loss C is their mean"
+             f"{' plus the L2 term' if loss != mean else ''}.", bars)]
+
+
+def _backward_figures(l: int, A, act: str, loss_name: str | None):
+    out = []
+    hidden_layer = "delta_next" in A
+    if hidden_layer:
+        out.append((f"delta[{l + 1}], the error already found one layer up.",
+                    heatmap(A["delta_next"], f"delta[{l + 1}] (from the layer above)",
+                            "signed", value_name=f"delta[{l + 1}]")))
+    if "fprime" in A:
+        out.append((f"f'(z[{l}]) = {act}'(z[{l}]): how much each neuron passes an error on.",
+                    heatmap(A["fprime"], f"f'(z[{l}]) = {act}'(z[{l}])", "activation",
+                            FPRIME_RANGE.get(act), value_name=f"f'(z[{l}])")))
+    if hidden_layer:
+        title = f"delta[{l}] = (delta[{l + 1}] @ W[{l + 1}]) ⊙ f'(z[{l}])   (BP2)"
+        caption = f"delta[{l}] = dC_i/dz[{l}], sent back through W[{l + 1}] (BP2)."
+    else:
+        a, z = f"a[{l + 1}]", f"z[{l}]"
+        if (loss_name, act) in _MATCHED:
+            title = f"delta[{l}] = {a} − y   (BP1; f'(z) cancels)"
+        elif loss_name == "quadratic" and act == "softmax":
+            title = f"delta[{l}] = J_softmax.T @ ({a} − y)   (BP1)"
+        elif loss_name == "quadratic":
+            title = f"delta[{l}] = ({a} − y) ⊙ f'({z})   (BP1)"
+        else:
+            title = f"delta[{l}] = dC_i/d{z}   (BP1)"
+        caption = f"delta[{l}] = dC_i/dz[{l}] at the output (BP1)."
+    out.append((caption, heatmap(A["delta"], title, "signed", value_name=f"delta[{l}]")))
+
+    grad_w, delta, a_prev = _as_float(A["grad_w"]), _as_float(A["delta"]), _as_float(A["a_prev"])
+    g_title = f"grad_w[{l}] = delta[{l}].T @ a[{l}] / n, grad_b[{l}] = mean delta[{l}] as column b"
+    with np.errstate(all="ignore"):
+        plain = delta.T @ a_prev / delta.shape[0]
+        if np.any(np.abs(grad_w - plain) > 1e-9 * (1 + np.abs(plain))):
+            g_title = g_title.replace(" / n,", " / n + λ·W,")  # the L2 term is in grad_w
+    out.append((f"grad_w[{l}] (BP4), with grad_b[{l}] (BP3) as the last column b: "
+                "the gradient of the batch-mean cost.",
+                _params_figure(grad_w, A["grad_b"], g_title,
+                               f"grad_w[{l}] (column b: grad_b[{l}])")))
+    return out
+
+
+def _update_figures(A):
+    out = []
+    eta = float(A["learning_rate"])
+    l = 0
+    while f"W_before{l}" in A:
+        before = _with_bias(A[f"W_before{l}"], A[f"b_before{l}"])
+        step = _with_bias(A[f"update_w{l}"], A[f"update_b{l}"])
+        after = _with_bias(A[f"W_after{l}"], A[f"b_after{l}"])
+        # One colour range for the three panels of a layer, so they can be compared.
+        zrange = _symmetric(before, step, after)
+        panels = [
+            (f"W[{l}] and b[{l}] before the update", f"W[{l}], b[{l}] before",
+             A[f"W_before{l}"], A[f"b_before{l}"], f"W[{l}] (column b: b[{l}])"),
+            (f"the change −η·grad_w[{l}] and −η·grad_b[{l}], η = {eta:g}",
+             f"update −η·grad_w[{l}], −η·grad_b[{l}]  (η = {eta:g})",
+             A[f"update_w{l}"], A[f"update_b{l}"], f"−η·grad_w[{l}] (column b: −η·grad_b[{l}])"),
+            (f"W[{l}] and b[{l}] after the update", f"W[{l}], b[{l}] after",
+             A[f"W_after{l}"], A[f"b_after{l}"], f"W[{l}] (column b: b[{l}])"),
+        ]
+        for caption, title, W, b, value_name in panels:
+            out.append((f"Layer {l}: {caption} (one colour range for all three).",
+                        _params_figure(W, b, title, value_name, zrange)))
+        l += 1
+    return out
+
+
+# --- the network diagram -------------------------------------------------------------
+def _drawn(n: int) -> tuple[list[int], list[float], float | None]:
+    """(indices drawn, their slot positions, slot of the ellipsis or None).
+
+    Up to MAX_DRAWN_NEURONS neurons are drawn; a bigger layer shows its first half
+    and its last neurons with an ellipsis between, so both ends of the index range
+    stay visible.
+    """
+    if n <= MAX_DRAWN_NEURONS:
+        return list(range(n)), [float(i) for i in range(n)], None
+    head = MAX_DRAWN_NEURONS // 2
+    tail = MAX_DRAWN_NEURONS - head - 1
+    index = list(range(head)) + list(range(n - tail, n))
+    slots = [float(i) for i in range(head)] + [float(head + 1 + i) for i in range(tail)]
+    return index, slots, float(head)
+
+
+def network_diagram(sizes, weights, biases, highlight=None) -> go.Figure:
+    """Neurons as circles in columns (a[0] … a[L]), weights as lines between them.
+
+    A line's colour is the sign and size of its weight on `SIGNED_SCALE` and its width
+    grows with |w|; a neuron's fill is its bias b[l][j] on the same scale (inputs
+    have no bias and are grey).  Hover a line's midpoint for W[l][j, k], a neuron
+    for its bias.  highlight = (kind, layer) as the stepper's next or last phase:
+    ("forward" | "backward", l) emphasises weight layer l and its two neuron
+    columns, ("loss", None) the output neurons, ("update", None) every weight
+    layer; the rest is faded.  Layers over `MAX_DRAWN_NEURONS` neurons are cut,
+    with an ellipsis, and only weights between drawn neurons are drawn.
+    """
+    sizes = [int(n) for n in sizes]
+    W = [_as_float(w) for w in weights]
+    B = [_as_float(b).reshape(-1) for b in biases]
+    L = len(sizes) - 1
+    if len(W) != L or len(B) != L:
+        raise ValueError(f"sizes {sizes} need {L} weight matrices and {L} bias vectors")
+    for l in range(L):
+        if W[l].shape != (sizes[l + 1], sizes[l]) or B[l].shape != (sizes[l + 1],):
+            raise ValueError(f"layer {l}: weights {W[l].shape} / biases {B[l].shape} do not "
+                             f"match sizes {sizes}")
+
+    kind, hl = highlight if highlight else (None, None)
+    if kind in ("forward", "backward") and hl is not None:
+        bright_w, bright_n = {hl}, {hl, hl + 1}
+    elif kind == "loss":
+        bright_w, bright_n = set(), {L}
+    else:  # update, or nothing to highlight
+        bright_w, bright_n = set(range(L)), set(range(L + 1))
+
+    drawn = [_drawn(n) for n in sizes]
+    top = max(len(d[0]) + (d[2] is not None) for d in drawn)
+
+    def ypos(layer: int, slot: float) -> float:
+        used = len(drawn[layer][0]) + (drawn[layer][2] is not None)
+        return -(slot - (used - 1) / 2)  # each column centred, slot 0 at the top
+
+    # One colour range for weights and biases among what is drawn.
+    seen_w = [W[l][np.ix_(drawn[l + 1][0], drawn[l][0])] for l in range(L)]
+    seen_b = [B[l][drawn[l + 1][0]] for l in range(L)]
+    m = _symmetric(*seen_w, *seen_b)[1]
+
+    # Lines grouped by (faded, sign, |w| bin): a few traces, segments split by None.
+    n_bins = 4
+    groups: dict[tuple[bool, int, int], tuple[list, list]] = {}
+    mid_x, mid_y, mid_data = [], [], []
+    hidden = False
+    for l in range(L):
+        faded = l not in bright_w
+        for jj, j in enumerate(drawn[l + 1][0]):
+            for kk, k in enumerate(drawn[l][0]):
+                w = W[l][j, k]
+                if not np.isfinite(w):
+                    hidden = True
+                    continue
+                sign = 1 if w >= 0 else -1
+                b = min(int(abs(w) / m * n_bins), n_bins - 1)
+                xs, ys = groups.setdefault((faded, sign, b), ([], []))
+                y0, y1 = ypos(l, drawn[l][1][kk]), ypos(l + 1, drawn[l + 1][1][jj])
+                xs += [l, l + 1, None]
+                ys += [y0, y1, None]
+                mid_x.append(l + 0.5)
+                mid_y.append((y0 + y1) / 2)
+                mid_data.append((l, j, k, w))
+    fig = go.Figure()
+    for (faded, sign, b), (xs, ys) in sorted(groups.items()):
+        level = (b + 0.5) / n_bins  # the bin's centre, as a fraction of m
+        colour = sample_colorscale(SIGNED_SCALE, [0.5 + sign * level / 2])[0]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                                 line=dict(color=colour, width=0.6 + 4 * level),
+                                 opacity=0.15 if faded else 0.9))
+    if mid_x:
+        fig.add_trace(go.Scatter(
+            x=mid_x, y=mid_y, mode="markers", showlegend=False,
+            marker=dict(size=7, color="rgba(0,0,0,0)"),
+            customdata=np.array(mid_data, dtype=np.float64),
+            hovertemplate=("W[%{customdata[0]}][%{customdata[1]}, %{customdata[2]}] = "
+                           f"%{{customdata[3]:{HOVER_FORMAT}}}<br>"
+                           "row j = %{customdata[1]}, column k = %{customdata[2]}"
+                           "<extra></extra>")))
+
+    # Neurons: inputs (no bias) grey; the rest filled with their bias.
+    in_y = [ypos(0, s) for s in drawn[0][1]]
+    fig.add_trace(go.Scatter(
+        x=[0] * len(in_y), y=in_y, mode="markers", showlegend=False,
+        marker=dict(size=16, color="#e0e0e0", line=dict(color="#444", width=1),
+                    opacity=1.0 if 0 in bright_n else 0.3),
+        customdata=drawn[0][0],
+        hovertemplate="a[0] neuron %{customdata} (input)<extra></extra>"))
+    nx, ny, nb, ndata, nop, nline = [], [], [], [], [], []
+    for l in range(L):
+        for j, slot in zip(*drawn[l + 1][:2]):
+            bias = B[l][j]
+            hidden |= not np.isfinite(bias)
+            nx.append(l + 1)
+            ny.append(ypos(l + 1, slot))
+            nb.append(bias if np.isfinite(bias) else None)
+            ndata.append((l + 1, j, l, bias if np.isfinite(bias) else np.nan))
+            nop.append(1.0 if l + 1 in bright_n else 0.3)
+            nline.append(2.5 if (kind == "loss" and l + 1 == L) else 1)
+    if nx:
+        fig.add_trace(go.Scatter(
+            x=nx, y=ny, mode="markers", showlegend=False,
+            marker=dict(size=16, color=nb, coloraxis="coloraxis", opacity=nop,
+                        line=dict(color="#444", width=nline)),
+            customdata=np.array(ndata, dtype=np.float64),
+            hovertemplate=("a[%{customdata[0]}] neuron %{customdata[1]}<br>"
+                           f"b[%{{customdata[2]}}][%{{customdata[1]}}] = "
+                           f"%{{customdata[3]:{HOVER_FORMAT}}}<extra></extra>")))
+    ex, ey, etext = [], [], []
+    for l, (index, _, slot) in enumerate(drawn):
+        if slot is not None:
+            ex.append(l)
+            ey.append(ypos(l, slot))
+            head = MAX_DRAWN_NEURONS // 2
+            etext.append(f"neurons {head}–{index[head] - 1} of a[{l}] not drawn")
+    if ex:
+        fig.add_trace(go.Scatter(x=ex, y=ey, mode="text", text=["⋮"] * len(ex),
+                                 textfont=dict(size=18), showlegend=False,
+                                 hovertext=etext, hovertemplate="%{hovertext}<extra></extra>"))
+
+    # Column labels above, weight-layer labels between the columns.
+    head_y = (top - 1) / 2 + 0.9
+    for l, n in enumerate(sizes):
+        name = "input" if l == 0 else "output" if l == L else "hidden"
+        fig.add_annotation(x=l, y=head_y, text=f"a[{l}]<br>{name} ({n})", showarrow=False,
+                           font=dict(size=11, color="#222" if l in bright_n else "#aaa"))
+    for l in range(L):
+        bright = kind is not None and l in bright_w
+        fig.add_annotation(x=l + 0.5, y=-head_y, text=f"W[{l}], b[{l}]", showarrow=False,
+                           font=dict(size=11, color="#b2182b" if bright else "#666"))
+    title = "the network: line colour and width = weight, fill = bias"
+    if hidden:
+        title = f"{title} {NONFINITE_NOTE}"
+    fig.update_layout(coloraxis=dict(colorscale=SIGNED_SCALE, cmin=-m, cmax=m, cmid=0,
+                                     colorbar=dict(title=dict(text="w, b", side="top"),
+                                                   thickness=12, len=0.8)))
+    fig.update_xaxes(visible=False, range=[-0.4, L + 0.4])
+    fig.update_yaxes(visible=False, range=[-head_y - 0.6, head_y + 0.6])
+    return _finish(fig, title, int(min(440, max(240, 90 + 24 * top))), hovermode="closest")
+
+
+# --- training curves ---------------------------------------------------------------
+def _epoch_trace(values, name: str, colour: str, fmt: str) -> tuple[go.Scatter, bool]:
+    y, hidden = _finite_or_none(_as_float(values))
+    return go.Scatter(x=list(range(1, len(values) + 1)), y=y, mode="lines+markers" if
+                      len(values) <= 30 else "lines", name=name, line=dict(color=colour),
+                      marker=dict(size=5),
+                      hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:{fmt}}}<extra></extra>"), hidden
+
+
+def loss_curves(history: History) -> go.Figure:
+    """Training (and test) loss after each epoch; a log y axis when it spans over 50×."""
+    fig, hidden, every = go.Figure(), False, []
+    for values, name, colour in [(history.train_loss, "train loss", LINE_COLOURS[0]),
+                                 (history.test_loss, "test loss", LINE_COLOURS[1])]:
+        if len(values):
+            trace, h = _epoch_trace(values, name, colour, HOVER_FORMAT)
+            fig.add_trace(trace)
+            hidden |= h
+            every.extend(v for v in values if np.isfinite(v))
+    positive = [v for v in every if v > 0]
+    log = bool(positive) and len(positive) == len(every) and max(positive) / min(positive) > 50
+    fig.update_yaxes(type="log" if log else "linear", title_text="loss C")
+    fig.update_xaxes(title_text="epoch")
+    title = "loss per epoch" + (" (log scale)" if log else "")
+    if hidden:
+        title = f"{title} {NONFINITE_NOTE}"
+    return _finish(fig, title, 280, legend=dict(orientation="h", y=1.02, x=1, xanchor="right",
+                                                yanchor="bottom"))
+
+
+def accuracy_curves(history: History) -> go.Figure | None:
+    """Training (and test) accuracy per epoch, or None when there is none (regression)."""
+    series = [(v, name, colour) for v, name, colour in
+              [(history.train_accuracy, "train accuracy", LINE_COLOURS[0]),
+               (history.test_accuracy, "test accuracy", LINE_COLOURS[1])]
+              if len(v) and any(a is not None for a in v)]
+    if not series:
+        return None
+    fig = go.Figure()
+    for values, name, colour in series:
+        values = [np.nan if a is None else a for a in values]
+        fig.add_trace(_epoch_trace(values, name, colour, ".2%")[0])
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", title_text="accuracy")
+    fig.update_xaxes(title_text="epoch")
+    return _finish(fig, "accuracy per epoch", 280,
+                   legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+
+
+# --- what the network computes over its input space -------------------------------
+def _forward(net: Network, X: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):  # non-finite outputs are hidden, not warned about
+        return _as_float(net.forward(X))
+
+
+def _padded_range(values: np.ndarray, fraction: float = 0.1) -> tuple[float, float]:
+    lo, hi = float(np.min(values)), float(np.max(values))
+    pad = fraction * (hi - lo) if hi > lo else 0.5
+    return lo - pad, hi + pad
+
+
+def decision_boundary(net: Network, data: Dataset, resolution: int = 60) -> go.Figure:
+    """The network's output over the plane of a 2-D binary set, with the data on top.
+
+    The heatmap is the output a[L][:, 0] (a[L][:, 1], P(class 1), for a network with
+    two outputs) on a resolution × resolution grid covering the data with a 10%
+    margin.  It uses `SIGNED_SCALE` from class-0 blue to class-1 red, over the
+    fixed range of a sigmoid or softmax output ([0, 1], so white is the 0.5
+    boundary); an unbounded output is centred at 0.5.  Points are coloured by label.
+    """
+    X = _as_float(data.X)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"decision_boundary needs 2-D inputs, got X of shape {X.shape}")
+    resolution = int(resolution)
+    if not 2 <= resolution <= 400:
+        raise ValueError("resolution must be from 2 to 400")
+    xs = np.linspace(*_padded_range(X[:, 0]), resolution)
+    ys = np.linspace(*_padded_range(X[:, 1]), resolution)
+    gx, gy = np.meshgrid(xs, ys)  # grid[i, j] is the point (xs[j], ys[i])
+    out = _forward(net, np.column_stack([gx.ravel(), gy.ravel()]))
+    column = 1 if out.shape[1] >= 2 else 0
+    z, hidden = _finite_or_none(out[:, column].reshape(resolution, resolution))
+    rng = activation_range(getattr(net, "output_activation", None))
+    colour = dict(zmin=rng[0], zmax=rng[1]) if rng else dict(zmid=0.5)
+    name = f"a[L][:, {column}]"
+    fig = go.Figure(go.Heatmap(
+        x=xs, y=ys, z=z, colorscale=SIGNED_SCALE, **colour,
+        colorbar=dict(title=dict(text=name, side="top"), thickness=12, len=0.9),
+        hovertemplate=f"x0 = %{{x:.3g}}, x1 = %{{y:.3g}}<br>{name} = %{{z:{HOVER_FORMAT}}}"
+                      "<extra></extra>"))
+    labels = data.labels if data.task in ("binary", "multiclass") else None
+    if labels is None:
+        labels = (_as_float(data.Y)[:, 0] >= 0.5).astype(int)
+    for label in (0, 1):
+        pick = labels == label
+        fig.add_trace(go.Scatter(
+            x=X[pick, 0], y=X[pick, 1], mode="markers", name=f"label {label}",
+            marker=dict(size=6, color=CLASS_COLOURS[label], line=dict(color="white", width=1)),
+            hovertemplate=f"x0 = %{{x:{HOVER_FORMAT}}}, x1 = %{{y:{HOVER_FORMAT}}}<br>"
+                          f"label {label}<extra></extra>"))
+    fig.update_xaxes(title_text="x0", range=[xs[0], xs[-1]], showgrid=False, zeroline=False)
+    fig.update_yaxes(title_text="x1", range=[ys[0], ys[-1]], showgrid=False, zeroline=False,
+                     scaleanchor="x", scaleratio=1)
+    title = f"network output {name} over the input plane (white = 0.5)"
+    if hidden:
+        title = f"{title} {NONFINITE_NOTE}"
+    return _finish(fig, title, 340, plot_bgcolor=MISSING_BG,
+                   legend=dict(orientation="h", y=-0.02, x=0, yanchor="top", font=_FONT))
+
+
+def fitted_curve(net: Network, data: Dataset) -> go.Figure:
+    """A 1-D regression set (``sine``): the data points and the network's curve a[L](x)."""
+    X = _as_float(data.X)
+    if X.ndim != 2 or X.shape[1] != 1:
+        raise ValueError(f"fitted_curve needs 1-D inputs, got X of shape {X.shape}")
+    xs = np.linspace(*_padded_range(X[:, 0], 0.05), 200)
+    curve, hidden = _finite_or_none(_forward(net, xs[:, None])[:, 0])
+    Y = _as_float(data.Y)
+    fig = go.Figure([
+        go.Scatter(x=X[:, 0], y=Y[:, 0], mode="markers", name="data (x, y)",
+                   marker=dict(size=5, color="#888"),
+                   hovertemplate=f"x = %{{x:{HOVER_FORMAT}}}<br>y = %{{y:{HOVER_FORMAT}}}"
+                                 "<extra></extra>"),
+        go.Scatter(x=xs, y=curve, mode="lines", name="network a[L](x)",
+                   line=dict(color=LINE_COLOURS[0], width=3),
+                   hovertemplate=f"x = %{{x:.3g}}<br>a[L] = %{{y:{HOVER_FORMAT}}}"
+                                 "<extra></extra>"),
+    ])
+    fig.update_xaxes(title_text="x")
+    fig.update_yaxes(title_text="y")
+    title = "the data and the network's fit"
+    if hidden:
+        title = f"{title} {NONFINITE_NOTE}"
+    return _finish(fig, title, 300, legend=dict(orientation="h", y=1.02, x=1, xanchor="right",
+                                                yanchor="bottom"))
+
+
+# --- images ------------------------------------------------------------------------
+def _image_grid(images: list[np.ndarray], titles: list[str], cols: int, colour: dict,
+                value_name: str, title: str) -> go.Figure:
+    n = len(images)
+    cols = max(1, min(int(cols), n)) if n else 1
+    rows = max(1, math.ceil(n / cols))
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles or None,
+                        horizontal_spacing=0.02 if cols > 1 else 0.0,
+                        vertical_spacing=min(0.3 / rows, 0.12) if rows > 1 else 0.0)
+    hidden = False
+    for i, image in enumerate(images):
+        z, h = _finite_or_none(image)
+        hidden |= h
+        fig.add_trace(go.Heatmap(z=z, coloraxis="coloraxis",
+                                 hovertemplate=f"image {i}, pixel row %{{y}}, column %{{x}}<br>"
+                                               f"{value_name} = %{{z:{HOVER_FORMAT}}}"
+                                               "<extra></extra>"),
+                      row=i // cols + 1, col=i % cols + 1)
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, autorange="reversed", constrain="domain")
+    for i in range(n):  # square pixels in every panel
+        suffix = "" if i == 0 else str(i + 1)
+        fig.update_layout({f"yaxis{suffix}": dict(scaleanchor=f"x{suffix}")})
+    fig.update_annotations(font=dict(size=10), yshift=-2)
+    fig.update_layout(coloraxis=dict(colorbar=dict(thickness=10, len=0.8), **colour))
+    if hidden:
+        title = f"{title} {NONFINITE_NOTE}".strip()
+    _finish(fig, title, int(min(520, 40 + 84 * rows + (24 if title else 0))),
+            plot_bgcolor=MISSING_BG)
+    fig.update_layout(margin=dict(l=10, r=10, t=40 if title else 24, b=10))
+    return fig
+
+
+def _check_images(X) -> np.ndarray:
+    X = _as_float(X)
+    if X.ndim == 1:
+        X = X[None, :]
+    if X.ndim != 2 or X.shape[1] != 64:
+        raise ValueError(f"expected rows of 64 pixels (8×8 images), got shape {X.shape}")
+    return X
+
+
+def digit_images(X, titles=None, cols: int = 8) -> go.Figure:
+    """Rows of X (n, 64) as 8×8 grey images in a grid, at most `MAX_IMAGES`.
+
+    Pixel row r, column c of image i is X[i, 8r + c] (as sklearn stores them);
+    0 is white and 1 black, over the fixed range [0, 1] when X lies in it.
+    """
+    X = _check_images(X)
+    n = min(len(X), MAX_IMAGES)
+    title = f"first {MAX_IMAGES} of {len(X)} images" if len(X) > MAX_IMAGES else ""
+    names = [str(t) for t in titles][:n] if titles is not None else [str(i) for i in range(n)]
+    finite = X[np.isfinite(X)]
+    inside = finite.size == 0 or (finite.min() >= 0 and finite.max() <= 1)
+    colour = dict(colorscale=IMAGE_SCALE, cmin=0.0, cmax=1.0) if inside else \
+        dict(colorscale=IMAGE_SCALE)
+    return _image_grid([X[i].reshape(8, 8) for i in range(n)], names, cols, colour, "pixel",
+                       title)
+
+
+def digit_predictions(net: Network, data: Dataset, count: int = 16) -> go.Figure:
+    """The first ``count`` digits titled "pred p / true t"; wrong ones red and framed."""
+    X = _check_images(data.X)
+    count = max(1, min(int(count), MAX_IMAGES, len(X)))
+    pred = _forward(net, X[:count]).argmax(axis=1)
+    true = _as_float(data.Y)[:count].argmax(axis=1)
+    titles = [f"pred {p} / true {t}" for p, t in zip(pred, true)]
+    fig = digit_images(X[:count], titles, cols=8)
+    wrong = pred != true
+    for i, ann in enumerate(fig.layout.annotations[:count]):
+        if wrong[i]:
+            ann.update(text=f"✗ {ann.text}", font=dict(color=FAIL_COLOUR, size=10))
+            suffix = "" if i == 0 else str(i + 1)
+            fig.add_shape(type="rect", xref=f"x{suffix} domain", yref=f"y{suffix} domain",
+                          x0=0, x1=1, y0=0, y1=1, line=dict(color=FAIL_COLOUR, width=3))
+    right = int(count - wrong.sum())
+    return fig.update_layout(
+        title=dict(text=f"predictions: {right} of {count} right (wrong ones in red)",
+                   x=0.01, xanchor="left", font=dict(size=13)),
+        margin=dict(l=10, r=10, t=48, b=10), height=fig.layout.height + 24)
+
+
+def weight_images(W, count: int = 16) -> go.Figure:
+    """First-layer weight rows W[0][j] (n_out, 64) as 8×8 images, on the signed scale.
+
+    Red pixels push neuron j's z up, blue ones down; one symmetric range for all.
+    """
+    W = _check_images(W)
+    count = max(1, min(int(count), MAX_IMAGES, len(W)))
+    lo, hi = _symmetric(W[:count])
+    colour = dict(colorscale=SIGNED_SCALE, cmin=lo, cmax=hi, cmid=0)
+    title = f"W[0] rows as 8×8 images: what each hidden neuron looks for (first {count} of " \
+            f"{len(W)})" if len(W) > count else "W[0] rows as 8×8 images: what each neuron looks for"
+    return _image_grid([W[j].reshape(8, 8) for j in range(count)],
+                       [f"neuron {j}" for j in range(count)], 8, colour, "W[0][j, pixel]",
+                       title)
+
+
+# --- gradient checks and gradient sizes -----------------------------------------------
+def _log_display(values: list[float]) -> tuple[list, bool]:
+    """Bar heights for a log axis: exact where positive; 0 drawn at a floor below the
+    smallest positive value (the hover still says 0); non-finite hidden."""
+    arr = _as_float(values)
+    positive = arr[np.isfinite(arr) & (arr > 0)]
+    floor = float(positive.min()) / 100 if positive.size else 1e-18
+    shown, zero = [], False
+    for v in arr:
+        if not np.isfinite(v):
+            shown.append(None)
+        elif v <= 0:
+            shown.append(floor)
+            zero = True
+        else:
+            shown.append(float(v))
+    return shown, zero
+
+
+def gradcheck_figure(result: GradcheckResult) -> go.Figure:
+    """Each layer's largest relative error (log y), green below `TOLERANCE`, red above."""
+    errors = [layer.max_error for layer in result.layers]
+    passed = [bool(layer.passed) for layer in result.layers]
+    shown, zero = _log_display(errors)
+    exact, hidden = _finite_or_none(_as_float(errors))
+    fig = go.Figure(go.Bar(
+        x=[f"layer {layer.layer}" for layer in result.layers], y=shown, customdata=exact,
+        marker_color=[PASS_COLOUR if p else FAIL_COLOUR for p in passed],
+        text=["pass" if p else "FAIL" for p in passed], textposition="outside",
+        hovertemplate="%{x}<br>max relative error = %{customdata:.3g}<extra></extra>"))
+    fig.add_hline(y=TOLERANCE, line=dict(dash="dash", color="#444", width=1.5),
+                  annotation_text=f"tolerance {TOLERANCE:g}", annotation_position="top left",
+                  annotation_font_size=10)
+    fig.update_yaxes(type="log", title_text="max relative error", exponentformat="power")
+    title = f"gradient check: largest relative error per layer (pass below {TOLERANCE:g})"
+    if zero:
+        title += " (0 shown at the floor)"
+    if hidden or any(v is None for v in shown):
+        title = f"{title} {NONFINITE_NOTE}"
+    return _finish(fig, title, 280, showlegend=False)
+
+
+def gradcheck_heatmaps(result: GradcheckResult, layer: int) -> go.Figure:
+    """log10 of the relative error of every weight of layer ``layer``, b as the last column.
+
+    Rows are output neurons j, columns input neurons k, as W[l] is stored.  Cells that
+    pass (below `TOLERANCE`) are shades of green, cells that fail shades of red; the
+    colour range is fixed at [−16, 0] (an error of exactly 0 is drawn at −16).
+    Hover gives the exact relative error, analytic and numeric gradient.
+    """
+    check = result.layers[layer]
+    rel = _with_bias(check.rel_w, check.rel_b)
+    analytic = _with_bias(check.analytic_w, check.analytic_b)
+    numeric = _with_bias(check.numeric_w, check.numeric_b)
+    with np.errstate(all="ignore"):
+        # rel = 0 would be −inf: it is drawn at the bottom of the range instead (rel ≤ 1
+        # always, since |a − n| ≤ |a| + |n|, so log10 rel ≤ 0).
+        logs = np.log10(np.where(rel > 0, rel, np.finfo(np.float64).tiny))
+    z, hidden = _finite_or_none(logs)
+    custom, _ = _finite_or_none(np.stack([rel, analytic, numeric], axis=-1))
+    lo, hi, cut = -16.0, 0.0, math.log10(TOLERANCE)
+    at = (cut - lo) / (hi - lo)
+    scale = [[0.0, "#f7fcf5"], [at, "#41ab5d"], [at, "#fcae91"], [1.0, "#99000d"]]
+    n_out, n_cols = rel.shape
+    fig = go.Figure(go.Heatmap(
+        z=z, x=_labels(n_cols - 1) + ["b"], y=_labels(n_out), customdata=custom,
+        colorscale=scale, zmin=lo, zmax=hi, xgap=1 if n_cols <= 16 else 0,
+        ygap=1 if n_out <= 16 else 0,
+        colorbar=dict(title=dict(text="log10(rel error)", side="right"), thickness=12,
+                      len=0.9, tickvals=[-16, -12, -8, cut, -4, 0],
+                      ticktext=["−16", "−12", "−8", f"{cut:g} tolerance", "−4", "0"]),
+        hovertemplate=("output neuron j = %{y}, input neuron k = %{x}<br>"
+                       "rel error = %{customdata[0]:.3g}<br>"
+                       f"analytic = %{{customdata[1]:{HOVER_FORMAT}}}<br>"
+                       f"numeric = %{{customdata[2]:{HOVER_FORMAT}}}<extra></extra>")))
+    _matrix_axes(fig, "output neuron j", "input neuron k")
+    title = (f"layer {layer}: relative error of grad_w[{layer}] (column b: grad_b[{layer}]); "
+             f"red fails (≥ {TOLERANCE:g})")
+    if hidden:
+        title = f"{title} {NONFINITE_NOTE}"
+    return _finish(fig, title, _height(n_out), plot_bgcolor=MISSING_BG)
+
+
+def gradient_norms(backprop_result: BackpropResult) -> go.Figure:
+    """Per layer, mean |delta[l]| and ‖grad_w[l]‖ (Frobenius) as bars on a log axis.
+
+    Layers shrinking towards layer 0 by orders of magnitude is the vanishing gradient.
+    """
+    r = backprop_result
+    with np.errstate(all="ignore"):
+        mean_delta = [float(np.mean(np.abs(_as_float(d)))) for d in r.deltas]
+        norm_w = [float(np.linalg.norm(_as_float(g))) for g in r.grad_w]
+    names = [f"layer {l}" for l in range(len(r.grad_w))]
+    fig, notes = go.Figure(), set()
+    for values, name, colour in [(mean_delta, "mean |delta[l]|", LINE_COLOURS[0]),
+                                 (norm_w, "‖grad_w[l]‖", LINE_COLOURS[1])]:
+        shown, zero = _log_display(values)
+        exact, hidden = _finite_or_none(_as_float(values))
+        if zero:
+            notes.add("(0 shown at the floor)")
+        if hidden:
+            notes.add(NONFINITE_NOTE)
+        fig.add_trace(go.Bar(x=names, y=shown, customdata=exact, name=name, marker_color=colour,
+                             hovertemplate=f"%{{x}}<br>{name} = %{{customdata:{HOVER_FORMAT}}}"
+                                           "<extra></extra>"))
+    fig.update_yaxes(type="log", title_text="size", exponentformat="power")
+    title = " ".join(["gradient size per layer (log scale)", *sorted(notes)])
+    return _finish(fig, title, 280, barmode="group",
+                   legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
