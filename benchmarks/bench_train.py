@@ -1,8 +1,13 @@
 """Training speed of bp_core against a hand-written numpy loop and Nielsen's per-example loop.
 
-    python benchmarks/bench_train.py            # the full run (about a minute)
+    python benchmarks/bench_train.py            # the full run (about half a minute)
     python benchmarks/bench_train.py --quick    # a smoke run (a few seconds)
     python benchmarks/bench_train.py --markdown benchmarks/RESULTS_train.md
+    python benchmarks/bench_train.py --threads 1   # one BLAS thread (needs threadpoolctl)
+
+Run it on an otherwise idle machine: with other processes busy, multi-threaded
+BLAS calls wait for each other and the timings can grow tenfold.  The load average
+is printed at the start and the end.  The exit status is 0 when every target is met.
 
 Every implementation runs the same mini-batch SGD: sigmoid hidden and output units,
 quadratic cost C = mean over the batch of ½‖a − y‖², gradient averaged over the
@@ -18,6 +23,10 @@ Implementations:
   and accuracy on the whole training set after every epoch and keeps a copy of the
   weights in case of divergence; that evaluation is timed on its own and shown.
 * ``hand-written``: a tight vectorised loop, the practical limit of plain numpy.
+* ``hand-written+``: the same loop also doing the extra work bp_core does at every
+  step: the overflow-free sigmoid, and the per-example costs and their mean (which
+  ``sgd_step`` returns in its BackpropResult).  Not used in the ratios; it shows how
+  much of the gap to ``hand-written`` is that work and how much is bp_core's structure.
 * ``per-example``: Nielsen's network.py (chapter 1), one column vector at a time,
   summing nabla_w over the mini-batch; with the usual fixes (np.exp(-z), zs[-1], range).
 
@@ -87,7 +96,7 @@ def run_handwritten(weights, biases, data, orders, batch_size, eta):
         X, Y = data.X[order], data.Y[order]
         for k in range(0, n, batch_size):
             a = [X[k:k + batch_size]]
-            for w, v in zip(W, b):
+            for w, v in zip(W, b, strict=True):
                 a.append(sigmoid(a[-1] @ w.T + v))
             y = Y[k:k + batch_size]
             m = len(y)
@@ -100,6 +109,39 @@ def run_handwritten(weights, biases, data, orders, batch_size, eta):
                 W[l] -= eta * grad_w
                 b[l] -= eta * grad_b
     return W, b
+
+
+def run_handwritten_same_work(weights, biases, data, orders, batch_size, eta):
+    """The hand-written loop doing all the work sgd_step does: the overflow-free sigmoid,
+    and the per-example costs and their mean at every step.  Shows what bp_core's
+    structure (methods, checks, errstate, result object) costs on top of that work."""
+    W = [w.copy() for w in weights]
+    b = [v.copy() for v in biases]
+    n = len(data)
+    for order in orders:
+        X, Y = data.X[order], data.Y[order]
+        for k in range(0, n, batch_size):
+            a = [X[k:k + batch_size]]
+            for w, v in zip(W, b, strict=True):
+                a.append(stable_sigmoid(a[-1] @ w.T + v))
+            y = Y[k:k + batch_size]
+            m = len(y)
+            costs = 0.5 * np.sum((a[-1] - y) ** 2, axis=1)
+            loss = float(costs.sum() / m)  # noqa: F841 (computed, as sgd_step does)
+            delta = (a[-1] - y) * (a[-1] * (1.0 - a[-1]))
+            for l in range(len(W) - 1, -1, -1):
+                grad_w = delta.T @ a[l] / m
+                grad_b = delta.sum(axis=0) / m
+                if l > 0:
+                    delta = (delta @ W[l]) * (a[l] * (1.0 - a[l]))
+                W[l] -= eta * grad_w
+                b[l] -= eta * grad_b
+    return W, b
+
+
+def stable_sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def sigmoid_prime(z):
@@ -126,12 +168,12 @@ class NielsenNetwork:
         nabla_w = [np.zeros(w.shape) for w in self.weights]
         for x, y in mini_batch:
             delta_nabla_b, delta_nabla_w = self.backprop(x, y)
-            nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
-            nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w)]
+            nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b, strict=True)]
+            nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w, strict=True)]
         self.weights = [w - (eta / len(mini_batch)) * nw
-                        for w, nw in zip(self.weights, nabla_w)]
+                        for w, nw in zip(self.weights, nabla_w, strict=True)]
         self.biases = [b - (eta / len(mini_batch)) * nb
-                       for b, nb in zip(self.biases, nabla_b)]
+                       for b, nb in zip(self.biases, nabla_b, strict=True)]
 
     def backprop(self, x, y):
         nabla_b = [np.zeros(b.shape) for b in self.biases]
@@ -139,7 +181,7 @@ class NielsenNetwork:
         activation = x
         activations = [x]
         zs = []
-        for b, w in zip(self.biases, self.weights):
+        for b, w in zip(self.biases, self.weights, strict=True):
             z = np.dot(w, activation) + b
             zs.append(z)
             activation = sigmoid(z)
@@ -172,6 +214,7 @@ IMPLEMENTATIONS = {
     "bp_core sgd_step": run_bp_core_sgd_step,
     "bp_core train()": run_bp_core_train,
     "hand-written": run_handwritten,
+    "hand-written+": run_handwritten_same_work,
     "per-example": run_per_example,
 }
 
@@ -197,14 +240,14 @@ def epoch_orders(n: int, epochs: int) -> list[np.ndarray]:
 
 
 def max_abs_diff(a, b) -> float:
-    return max(float(np.max(np.abs(x - y))) for x, y in zip(a, b))
+    return max(float(np.max(np.abs(x - y))) for x, y in zip(a, b, strict=True))
 
 
 def bench_workload(name, data, sizes, batch_size, epochs, repeats):
     init = Network(sizes, "sigmoid", "sigmoid", "quadratic", init="scaled", seed=SEED)
     weights, biases = init.weights, init.biases
     orders = epoch_orders(len(data), epochs)
-    columns = [(x.reshape(-1, 1), y.reshape(-1, 1)) for x, y in zip(data.X, data.Y)]
+    columns = [(x.reshape(-1, 1), y.reshape(-1, 1)) for x, y in zip(data.X, data.Y, strict=True)]
 
     def call(impl_name):
         fn = IMPLEMENTATIONS[impl_name]
@@ -265,13 +308,13 @@ def machine_info() -> list[str]:
     env = {k: v for k, v in sorted(os.environ.items())
            if any(s in k for s in ("BLAS", "OMP_", "MKL", "OPENBLAS"))}
     lines.append(f"OPENBLAS_CORETYPE: {os.environ.get('OPENBLAS_CORETYPE', '(not set)')}")
+    others = {k: v for k, v in env.items() if k != "OPENBLAS_CORETYPE"}
+    if others:
+        lines.append("other BLAS/OMP env: " + ", ".join(f"{k}={v}" for k, v in others.items()))
     if hasattr(os, "getloadavg"):
         lines.append("load average at start (1, 5, 15 min): "
                      + ", ".join(f"{x:.2f}" for x in os.getloadavg())
                      + "  (other work on the machine makes the timings noisy)")
-    others = {k: v for k, v in env.items() if k != "OPENBLAS_CORETYPE"}
-    if others:
-        lines.append("other BLAS/OMP env: " + ", ".join(f"{k}={v}" for k, v in others.items()))
     return lines
 
 
@@ -320,10 +363,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a fast smoke run")
     parser.add_argument("--repeats", type=int, default=None, help="runs per measurement")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="limit the BLAS threads (needs threadpoolctl); default: as is")
     parser.add_argument("--markdown", metavar="PATH",
                         help="also write the output, command, machine and date to PATH")
     args = parser.parse_args()
     repeats = args.repeats or (2 if args.quick else 7)
+
+    if args.threads is not None:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(limits=args.threads, user_api="blas")  # kept for the whole run
 
     buffer = io.StringIO()
 
@@ -343,6 +392,9 @@ def main() -> int:
         for wl in workloads(args.quick):
             results.append((wl, bench_workload(*wl, repeats=repeats)))
         ok = report(results, repeats, args.quick)
+        if hasattr(os, "getloadavg"):
+            print("load average at end (1, 5, 15 min): "
+                  + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
     if args.markdown:
         command = "python benchmarks/bench_train.py " + " ".join(sys.argv[1:])

@@ -66,7 +66,9 @@ MAX_ROWS = 64               # examples drawn per heatmap
 MAX_IMAGES = 32             # images per digit grid
 MAX_DRAWN_NEURONS = 16      # neurons per layer in the network diagram
 TEXT_MAX_CELLS = 40         # matrices this small also print their values in the cells
-HOVER_FORMAT = ".9g"        # significant digits on hover, as bp_core.equations.DIGITS
+HOVER_FORMAT = ".9~g"       # 9 significant digits on hover (bp_core.equations.DIGITS), no
+                            # trailing zeros; the data itself is never rounded
+TEXT_TEMPLATE = "%{z:.4~g}"  # the numbers printed in the cells of small matrices
 NONFINITE_NOTE = "(non-finite values hidden)"
 MISSING_BG = "#bdbdbd"      # what a hidden (non-finite) cell shows: the plot background
 
@@ -82,6 +84,7 @@ _MATCHED = {("cross_entropy", "sigmoid"), ("log_likelihood", "softmax")}  # delt
 
 _MARGIN = dict(l=50, r=10, t=40, b=36)
 _FONT = dict(size=11)
+_TOP_LEGEND = dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom")
 
 
 def activation_range(name: str | None) -> tuple[float, float] | None:
@@ -109,11 +112,12 @@ def _finite_or_none(arr: np.ndarray) -> tuple[object, bool]:
     return obj.tolist(), True
 
 
-def _cap_rows(arr: np.ndarray, title: str, what: str = "examples") -> tuple[np.ndarray, str]:
+def _cap_rows(arr: np.ndarray, what: str = "examples") -> tuple[np.ndarray, str]:
+    """The first MAX_ROWS rows and a note saying so ("" when nothing was cut)."""
     n = arr.shape[0]
     if n > MAX_ROWS:
-        return arr[:MAX_ROWS], f"{title} (first {MAX_ROWS} of {n} {what})"
-    return arr, title
+        return arr[:MAX_ROWS], f"(first {MAX_ROWS} of {n} {what})"
+    return arr, ""
 
 
 def _symmetric(*arrays: np.ndarray) -> tuple[float, float]:
@@ -159,10 +163,26 @@ def _hover(row_name: str, col_name: str, value_name: str) -> str:
             f"%{{z:{HOVER_FORMAT}}}<extra></extra>")
 
 
-def _finish(fig: go.Figure, title: str, height: int, **layout) -> go.Figure:
-    layout = {"plot_bgcolor": "white", "paper_bgcolor": "white", **layout}
-    fig.update_layout(title=dict(text=title, x=0.01, xanchor="left", font=dict(size=13)),
-                      height=height, margin=_MARGIN, font=_FONT, template="none", **layout)
+def _title(title: str, notes=()) -> str:
+    """The title, with notes (rows cut, values hidden) on a smaller second line.
+
+    Titles stay short because the app draws panels three to a row and Plotly does
+    not wrap them; the longer explanation belongs in the caption.
+    """
+    notes = [n for n in notes if n]
+    if not notes:
+        return title
+    return f"{title}<br><span style='font-size:11px;color:#555'>{' '.join(notes)}</span>"
+
+
+def _finish(fig: go.Figure, title: str, height: int, notes=(), **layout) -> go.Figure:
+    notes = [n for n in notes if n]
+    layout = {"plot_bgcolor": "white", "paper_bgcolor": "white",
+              "margin": dict(_MARGIN, t=58 if notes else _MARGIN["t"]), **layout}
+    fig.update_layout(title=dict(text=_title(title, notes), x=0.01, xanchor="left",
+                                 font=dict(size=13)),
+                      height=height + (16 if notes else 0), font=_FONT, template="none",
+                      **layout)
     return fig
 
 
@@ -178,10 +198,8 @@ def _matrix_figure(arr: np.ndarray, title: str, kind: str, zrange, row_name: str
                    col_name: str, value_name: str, col_labels: list[str] | None = None,
                    row_what: str = "examples") -> go.Figure:
     """The one heatmap builder: arr is 2-D float64, already a copy."""
-    arr, title = _cap_rows(arr, title, row_what)
+    arr, cut = _cap_rows(arr, row_what)
     z, hidden = _finite_or_none(arr)
-    if hidden:
-        title = f"{title} {NONFINITE_NOTE}"
     n_rows, n_cols = arr.shape
     trace = go.Heatmap(z=z, x=col_labels or _labels(n_cols), y=_labels(n_rows),
                        hovertemplate=_hover(row_name, col_name, value_name),
@@ -189,10 +207,11 @@ def _matrix_figure(arr: np.ndarray, title: str, kind: str, zrange, row_name: str
                        xgap=1 if n_cols <= 16 else 0, ygap=1 if n_rows <= 16 else 0,
                        **_colour_args(kind, zrange))
     if arr.size <= TEXT_MAX_CELLS:  # small matrices (Mazur's 2-2-2) print their numbers
-        trace.update(texttemplate="%{z:.4g}", textfont=dict(size=11))
+        trace.update(texttemplate=TEXT_TEMPLATE, textfont=dict(size=11))
     fig = go.Figure(trace)
     _matrix_axes(fig, row_name, col_name)
-    return _finish(fig, title, _height(n_rows), plot_bgcolor=MISSING_BG)
+    return _finish(fig, title, _height(n_rows), [cut, NONFINITE_NOTE if hidden else ""],
+                   plot_bgcolor=MISSING_BG)
 
 
 def _with_bias(W: object, b: object) -> np.ndarray:
@@ -261,22 +280,24 @@ def phase_figures(record: PhaseRecord, activation_name: str, loss_name: str | No
 
 def _forward_figures(l: int, A, act: str, prev_act: str | None):
     if l == 0:
-        first = ("a[0] = X, the input: one row per example.",
+        first = ("a[0] = X, the input: one row per example, one column per input neuron.",
                  heatmap(A["a_prev"], "a[0] = X (input)", "signed", value_name="a[0]"))
     else:
         first = (f"a[{l}], the activations coming into layer {l}: one row per example.",
-                 _activation_panel(A["a_prev"], f"a[{l}] (input to layer {l})",
-                                   prev_act, f"a[{l}]"))
+                 _activation_panel(A["a_prev"], f"a[{l}]", prev_act, f"a[{l}]"))
     return [
         first,
-        (f"W[{l}] (row j = neuron of a[{l + 1}], column k = neuron of a[{l}]) and the bias "
-         f"b[{l}] as the last column b.",
-         _params_figure(A["W"], A["b"], f"W[{l}] with b[{l}] as column b",
+        (f"W[{l}]: row j is a neuron of a[{l + 1}], column k a neuron of a[{l}]; "
+         f"the last column b is the bias b[{l}].",
+         _params_figure(A["W"], A["b"], f"W[{l}], b[{l}] (column b)",
                         f"W[{l}] (column b: b[{l}])")),
-        (f"z[{l}]: the weighted input of each neuron of layer {l}, for each example.",
+        (f"z[{l}] = a[{l}] @ W[{l}].T + b[{l}]: the weighted input of each neuron, "
+         "for each example.",
          heatmap(A["z"], f"z[{l}] = a[{l}] @ W[{l}].T + b[{l}]", "signed",
                  value_name=f"z[{l}]")),
-        (f"a[{l + 1}] = {act}(z[{l}]): the activations layer {l} passes on.",
+        (f"a[{l + 1}] = {act}(z[{l}]): what layer {l} passes on"
+         + (f", on the fixed range {list(activation_range(act))}." if activation_range(act)
+            else "."),
          _activation_panel(A["a"], f"a[{l + 1}] = {act}(z[{l}])", act, f"a[{l + 1}]")),
     ]
 
@@ -286,13 +307,13 @@ def _loss_figures(A, act: str, loss_name: str | None):
     costs, loss = _as_float(A["costs"]), float(A["loss"])
     rng = activation_range(act)
     # a and y share one colour range so they can be compared cell by cell.
-    if rng is not None and np.all((y >= rng[0]) & (y <= rng[1])):
+    finite_y = y[np.isfinite(y)]
+    if rng is not None and np.all((finite_y >= rng[0]) & (finite_y <= rng[1])):
         colour = dict(colorscale=BOUNDED_SCALE, cmin=rng[0], cmax=rng[1])
     else:
         lo, hi = _symmetric(a, y)
         colour = dict(colorscale=SIGNED_SCALE, cmin=lo, cmax=hi, cmid=0)
-    title = "a[L] (output) beside y (target)"
-    a_shown, title = _cap_rows(a, title)
+    a_shown, cut = _cap_rows(a)
     y_shown = y[:MAX_ROWS]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
                         subplot_titles=("a[L] (output)", "y (target)"))
@@ -300,28 +321,27 @@ def _loss_figures(A, act: str, loss_name: str | None):
     for col, (arr, name) in enumerate([(a_shown, "a[L]"), (y_shown, "y")], start=1):
         z, h = _finite_or_none(arr)
         hidden |= h
-        fig.add_trace(go.Heatmap(z=z, x=_labels(arr.shape[1]), y=_labels(arr.shape[0]),
-                                 coloraxis="coloraxis", xgap=1, ygap=1 if len(arr) <= 16 else 0,
-                                 hovertemplate=_hover("example", "neuron", name)),
-                      row=1, col=col)
+        trace = go.Heatmap(z=z, x=_labels(arr.shape[1]), y=_labels(arr.shape[0]),
+                           coloraxis="coloraxis", xgap=1, ygap=1 if len(arr) <= 16 else 0,
+                           hovertemplate=_hover("example", "neuron", name))
+        if arr.size <= TEXT_MAX_CELLS // 2:
+            trace.update(texttemplate=TEXT_TEMPLATE, textfont=dict(size=11))
+        fig.add_trace(trace, row=1, col=col)
     _matrix_axes(fig, "", "neuron")
     fig.update_yaxes(title_text="example", col=1)
     fig.update_annotations(font=dict(size=11))
-    if hidden:
-        title = f"{title} {NONFINITE_NOTE}"
     fig.update_layout(coloraxis=dict(colorbar=dict(thickness=12, len=0.9), **colour))
-    out_fig = _finish(fig, title, _height(len(a_shown)), plot_bgcolor=MISSING_BG)
-    out_fig.update_layout(margin=dict(_MARGIN, t=56))
+    out_fig = _finish(fig, "output a[L] and target y", _height(len(a_shown)),
+                      [cut, NONFINITE_NOTE if hidden else ""], plot_bgcolor=MISSING_BG)
+    out_fig.update_layout(margin=dict(out_fig.layout.margin.to_plotly_json(),
+                                      t=out_fig.layout.margin.t + 16))
 
     mean = float(np.mean(costs)) if costs.size else float("nan")
-    formula = _LOSS_FORMULA.get(loss_name, "C_i")
-    c_title = f"per-example cost {formula}; loss C = {loss:.9g}"
+    l2_note = ""
     if np.isfinite(mean) and np.isfinite(loss) and loss != mean:
-        c_title += f" (mean C_i = {mean:.9g} + L2 term)"
-    shown, c_title = _cap_rows(costs, c_title)
+        l2_note = f"(mean C_i = {mean:.9g}, plus the L2 term)"
+    shown, cut = _cap_rows(costs)
     x, hidden = _finite_or_none(shown)
-    if hidden:
-        c_title = f"{c_title} {NONFINITE_NOTE}"
     bars = go.Figure(go.Bar(x=x, y=_labels(len(shown)), orientation="h",
                             marker_color=LINE_COLOURS[0],
                             hovertemplate=f"example %{{y}}<br>C_i = %{{x:{HOVER_FORMAT}}}"
@@ -329,10 +349,13 @@ def _loss_figures(A, act: str, loss_name: str | None):
     bars.update_yaxes(type="category", autorange="reversed", title_text="example",
                       tickfont=dict(size=10))
     bars.update_xaxes(title_text="C_i", rangemode="tozero")
-    _finish(bars, c_title, _height(len(shown)))
-    return [("The output a[L] beside the target y, one row per example.", out_fig),
-            (f"The cost of each example; the loss C is their mean"
-             f"{' plus the L2 term' if loss != mean else ''}.", bars)]
+    _finish(bars, f"C_i per example; loss C = {loss:.9g}", _height(len(shown)),
+            [l2_note, cut, NONFINITE_NOTE if hidden else ""])
+    formula = _LOSS_FORMULA.get(loss_name, "C_i")
+    return [("The output a[L] beside the target y, one row per example, on one colour scale.",
+             out_fig),
+            (f"The cost of each example, {formula}; the loss C is their mean"
+             f"{' plus the L2 term' if l2_note else ''}.", bars)]
 
 
 def _backward_figures(l: int, A, act: str, loss_name: str | None):
@@ -340,37 +363,42 @@ def _backward_figures(l: int, A, act: str, loss_name: str | None):
     hidden_layer = "delta_next" in A
     if hidden_layer:
         out.append((f"delta[{l + 1}], the error already found one layer up.",
-                    heatmap(A["delta_next"], f"delta[{l + 1}] (from the layer above)",
-                            "signed", value_name=f"delta[{l + 1}]")))
+                    heatmap(A["delta_next"], f"delta[{l + 1}] (from above)", "signed",
+                            value_name=f"delta[{l + 1}]")))
     if "fprime" in A:
-        out.append((f"f'(z[{l}]) = {act}'(z[{l}]): how much each neuron passes an error on.",
+        out.append((f"f'(z[{l}]) = {act}'(z[{l}]): how much each neuron lets an error "
+                    "through (0 = none).",
                     heatmap(A["fprime"], f"f'(z[{l}]) = {act}'(z[{l}])", "activation",
                             FPRIME_RANGE.get(act), value_name=f"f'(z[{l}])")))
     if hidden_layer:
-        title = f"delta[{l}] = (delta[{l + 1}] @ W[{l + 1}]) ⊙ f'(z[{l}])   (BP2)"
-        caption = f"delta[{l}] = dC_i/dz[{l}], sent back through W[{l + 1}] (BP2)."
+        title = f"delta[{l}] = (delta[{l + 1}] @ W[{l + 1}]) ⊙ f'(z[{l}])"
+        caption = (f"BP2: delta[{l}] = dC_i/dz[{l}], the error of layer {l}, sent back "
+                   f"through W[{l + 1}] and scaled by f'(z[{l}]).")
     else:
         a, z = f"a[{l + 1}]", f"z[{l}]"
         if (loss_name, act) in _MATCHED:
-            title = f"delta[{l}] = {a} − y   (BP1; f'(z) cancels)"
+            title = f"delta[{l}] = {a} − y"
+            why = f"f'(z) cancels for {loss_name} with a {act} output"
         elif loss_name == "quadratic" and act == "softmax":
-            title = f"delta[{l}] = J_softmax.T @ ({a} − y)   (BP1)"
+            title = f"delta[{l}] = J.T @ ({a} − y)"
+            why = "J is the softmax Jacobian, diag(a) − a a.T"
         elif loss_name == "quadratic":
-            title = f"delta[{l}] = ({a} − y) ⊙ f'({z})   (BP1)"
+            title = f"delta[{l}] = ({a} − y) ⊙ f'({z})"
+            why = "the quadratic cost's dC_i/da times f'(z)"
         else:
-            title = f"delta[{l}] = dC_i/d{z}   (BP1)"
-        caption = f"delta[{l}] = dC_i/dz[{l}] at the output (BP1)."
+            title = f"delta[{l}] = dC_i/d{z}"
+            why = "from the loss"
+        caption = f"BP1: delta[{l}] = dC_i/dz[{l}] at the output; {why}."
     out.append((caption, heatmap(A["delta"], title, "signed", value_name=f"delta[{l}]")))
 
     grad_w, delta, a_prev = _as_float(A["grad_w"]), _as_float(A["delta"]), _as_float(A["a_prev"])
-    g_title = f"grad_w[{l}] = delta[{l}].T @ a[{l}] / n, grad_b[{l}] = mean delta[{l}] as column b"
     with np.errstate(all="ignore"):
         plain = delta.T @ a_prev / delta.shape[0]
-        if np.any(np.abs(grad_w - plain) > 1e-9 * (1 + np.abs(plain))):
-            g_title = g_title.replace(" / n,", " / n + λ·W,")  # the L2 term is in grad_w
-    out.append((f"grad_w[{l}] (BP4), with grad_b[{l}] (BP3) as the last column b: "
-                "the gradient of the batch-mean cost.",
-                _params_figure(grad_w, A["grad_b"], g_title,
+        l2 = bool(np.any(np.abs(grad_w - plain) > 1e-9 * (1 + np.abs(plain))))
+    out.append((f"BP4 and BP3: grad_w[{l}] = delta[{l}].T @ a[{l}] / n"
+                f"{' + λ·W[' + str(l) + ']' if l2 else ''}, and grad_b[{l}] = the mean of "
+                f"delta[{l}] over the batch as the last column b.",
+                _params_figure(grad_w, A["grad_b"], f"grad_w[{l}], grad_b[{l}] (column b)",
                                f"grad_w[{l}] (column b: grad_b[{l}])")))
     return out
 
@@ -386,17 +414,17 @@ def _update_figures(A):
         # One colour range for the three panels of a layer, so they can be compared.
         zrange = _symmetric(before, step, after)
         panels = [
-            (f"W[{l}] and b[{l}] before the update", f"W[{l}], b[{l}] before",
+            (f"Layer {l}: W[{l}] and b[{l}] before the update.", f"W[{l}], b[{l}] before",
              A[f"W_before{l}"], A[f"b_before{l}"], f"W[{l}] (column b: b[{l}])"),
-            (f"the change −η·grad_w[{l}] and −η·grad_b[{l}], η = {eta:g}",
-             f"update −η·grad_w[{l}], −η·grad_b[{l}]  (η = {eta:g})",
+            (f"Layer {l}: the change −η·grad_w[{l}] and −η·grad_b[{l}] (column b), "
+             f"η = {eta:g}.", f"−η·grad_w[{l}], −η·grad_b[{l}]",
              A[f"update_w{l}"], A[f"update_b{l}"], f"−η·grad_w[{l}] (column b: −η·grad_b[{l}])"),
-            (f"W[{l}] and b[{l}] after the update", f"W[{l}], b[{l}] after",
+            (f"Layer {l}: W[{l}] and b[{l}] after the update; the three panels share one "
+             "colour range.", f"W[{l}], b[{l}] after",
              A[f"W_after{l}"], A[f"b_after{l}"], f"W[{l}] (column b: b[{l}])"),
         ]
         for caption, title, W, b, value_name in panels:
-            out.append((f"Layer {l}: {caption} (one colour range for all three).",
-                        _params_figure(W, b, title, value_name, zrange)))
+            out.append((caption, _params_figure(W, b, title, value_name, zrange)))
         l += 1
     return out
 
@@ -485,10 +513,12 @@ def network_diagram(sizes, weights, biases, highlight=None) -> go.Figure:
                 mid_data.append((l, j, k, w))
     fig = go.Figure()
     for (faded, sign, b), (xs, ys) in sorted(groups.items()):
-        level = (b + 0.5) / n_bins  # the bin's centre, as a fraction of m
-        colour = sample_colorscale(SIGNED_SCALE, [0.5 + sign * level / 2])[0]
+        level = (b + 1) / n_bins  # the bin's top, as a fraction of m
+        # Drawn a little darker than the scale says, so small weights stay visible on
+        # white; their width still tells the size.
+        colour = sample_colorscale(SIGNED_SCALE, [0.5 + sign * (0.25 + 0.75 * level) / 2])[0]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                                 line=dict(color=colour, width=0.6 + 4 * level),
+                                 line=dict(color=colour, width=0.5 + 3.5 * level),
                                  opacity=0.15 if faded else 0.9))
     if mid_x:
         fig.add_trace(go.Scatter(
@@ -510,7 +540,7 @@ def network_diagram(sizes, weights, biases, highlight=None) -> go.Figure:
         hovertemplate="a[0] neuron %{customdata} (input)<extra></extra>"))
     nx, ny, nb, ndata, nop, nline = [], [], [], [], [], []
     for l in range(L):
-        for j, slot in zip(*drawn[l + 1][:2]):
+        for j, slot in zip(*drawn[l + 1][:2], strict=True):
             bias = B[l][j]
             hidden |= not np.isfinite(bias)
             nx.append(l + 1)
@@ -550,15 +580,14 @@ def network_diagram(sizes, weights, biases, highlight=None) -> go.Figure:
         bright = kind is not None and l in bright_w
         fig.add_annotation(x=l + 0.5, y=-head_y, text=f"W[{l}], b[{l}]", showarrow=False,
                            font=dict(size=11, color="#b2182b" if bright else "#666"))
-    title = "the network: line colour and width = weight, fill = bias"
-    if hidden:
-        title = f"{title} {NONFINITE_NOTE}"
+    title = "weights (lines) and biases (fill)"
     fig.update_layout(coloraxis=dict(colorscale=SIGNED_SCALE, cmin=-m, cmax=m, cmid=0,
                                      colorbar=dict(title=dict(text="w, b", side="top"),
                                                    thickness=12, len=0.8)))
     fig.update_xaxes(visible=False, range=[-0.4, L + 0.4])
     fig.update_yaxes(visible=False, range=[-head_y - 0.6, head_y + 0.6])
-    return _finish(fig, title, int(min(440, max(240, 90 + 24 * top))), hovermode="closest")
+    return _finish(fig, title, int(min(440, max(240, 90 + 24 * top))),
+                   [NONFINITE_NOTE if hidden else ""], hovermode="closest")
 
 
 # --- training curves ---------------------------------------------------------------
@@ -585,10 +614,7 @@ def loss_curves(history: History) -> go.Figure:
     fig.update_yaxes(type="log" if log else "linear", title_text="loss C")
     fig.update_xaxes(title_text="epoch")
     title = "loss per epoch" + (" (log scale)" if log else "")
-    if hidden:
-        title = f"{title} {NONFINITE_NOTE}"
-    return _finish(fig, title, 280, legend=dict(orientation="h", y=1.02, x=1, xanchor="right",
-                                                yanchor="bottom"))
+    return _finish(fig, title, 280, [NONFINITE_NOTE if hidden else ""], legend=_TOP_LEGEND)
 
 
 def accuracy_curves(history: History) -> go.Figure | None:
@@ -606,7 +632,7 @@ def accuracy_curves(history: History) -> go.Figure | None:
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", title_text="accuracy")
     fig.update_xaxes(title_text="epoch")
     return _finish(fig, "accuracy per epoch", 280,
-                   legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+                   legend=_TOP_LEGEND)
 
 
 # --- what the network computes over its input space -------------------------------
@@ -660,14 +686,13 @@ def decision_boundary(net: Network, data: Dataset, resolution: int = 60) -> go.F
             marker=dict(size=6, color=CLASS_COLOURS[label], line=dict(color="white", width=1)),
             hovertemplate=f"x0 = %{{x:{HOVER_FORMAT}}}, x1 = %{{y:{HOVER_FORMAT}}}<br>"
                           f"label {label}<extra></extra>"))
-    fig.update_xaxes(title_text="x0", range=[xs[0], xs[-1]], showgrid=False, zeroline=False)
+    fig.update_xaxes(title_text="x0", range=[xs[0], xs[-1]], showgrid=False, zeroline=False,
+                     constrain="domain")
     fig.update_yaxes(title_text="x1", range=[ys[0], ys[-1]], showgrid=False, zeroline=False,
-                     scaleanchor="x", scaleratio=1)
-    title = f"network output {name} over the input plane (white = 0.5)"
-    if hidden:
-        title = f"{title} {NONFINITE_NOTE}"
-    return _finish(fig, title, 340, plot_bgcolor=MISSING_BG,
-                   legend=dict(orientation="h", y=-0.02, x=0, yanchor="top", font=_FONT))
+                     scaleanchor="x", scaleratio=1, constrain="domain")
+    return _finish(fig, f"network output {name}", 360, [NONFINITE_NOTE if hidden else ""],
+                   plot_bgcolor=MISSING_BG,
+                   legend=_TOP_LEGEND)
 
 
 def fitted_curve(net: Network, data: Dataset) -> go.Figure:
@@ -690,16 +715,13 @@ def fitted_curve(net: Network, data: Dataset) -> go.Figure:
     ])
     fig.update_xaxes(title_text="x")
     fig.update_yaxes(title_text="y")
-    title = "the data and the network's fit"
-    if hidden:
-        title = f"{title} {NONFINITE_NOTE}"
-    return _finish(fig, title, 300, legend=dict(orientation="h", y=1.02, x=1, xanchor="right",
-                                                yanchor="bottom"))
+    return _finish(fig, "the data and the network's fit", 300,
+                   [NONFINITE_NOTE if hidden else ""], legend=_TOP_LEGEND)
 
 
 # --- images ------------------------------------------------------------------------
 def _image_grid(images: list[np.ndarray], titles: list[str], cols: int, colour: dict,
-                value_name: str, title: str) -> go.Figure:
+                value_name: str, title: str, note: str = "") -> go.Figure:
     n = len(images)
     cols = max(1, min(int(cols), n)) if n else 1
     rows = max(1, math.ceil(n / cols))
@@ -722,11 +744,10 @@ def _image_grid(images: list[np.ndarray], titles: list[str], cols: int, colour: 
         fig.update_layout({f"yaxis{suffix}": dict(scaleanchor=f"x{suffix}")})
     fig.update_annotations(font=dict(size=10), yshift=-2)
     fig.update_layout(coloraxis=dict(colorbar=dict(thickness=10, len=0.8), **colour))
-    if hidden:
-        title = f"{title} {NONFINITE_NOTE}".strip()
-    _finish(fig, title, int(min(520, 40 + 84 * rows + (24 if title else 0))),
-            plot_bgcolor=MISSING_BG)
-    fig.update_layout(margin=dict(l=10, r=10, t=40 if title else 24, b=10))
+    notes = [note, NONFINITE_NOTE if hidden else ""]
+    top = 24 + (22 if title else 0) + (16 if any(notes) else 0)
+    _finish(fig, title, int(min(520, 84 * rows + top)), notes, plot_bgcolor=MISSING_BG,
+            margin=dict(l=10, r=10, t=top, b=10))
     return fig
 
 
@@ -747,14 +768,14 @@ def digit_images(X, titles=None, cols: int = 8) -> go.Figure:
     """
     X = _check_images(X)
     n = min(len(X), MAX_IMAGES)
-    title = f"first {MAX_IMAGES} of {len(X)} images" if len(X) > MAX_IMAGES else ""
+    note = f"(first {MAX_IMAGES} of {len(X)} images)" if len(X) > MAX_IMAGES else ""
     names = [str(t) for t in titles][:n] if titles is not None else [str(i) for i in range(n)]
     finite = X[np.isfinite(X)]
     inside = finite.size == 0 or (finite.min() >= 0 and finite.max() <= 1)
     colour = dict(colorscale=IMAGE_SCALE, cmin=0.0, cmax=1.0) if inside else \
         dict(colorscale=IMAGE_SCALE)
     return _image_grid([X[i].reshape(8, 8) for i in range(n)], names, cols, colour, "pixel",
-                       title)
+                       "", note)
 
 
 def digit_predictions(net: Network, data: Dataset, count: int = 16) -> go.Figure:
@@ -763,7 +784,7 @@ def digit_predictions(net: Network, data: Dataset, count: int = 16) -> go.Figure
     count = max(1, min(int(count), MAX_IMAGES, len(X)))
     pred = _forward(net, X[:count]).argmax(axis=1)
     true = _as_float(data.Y)[:count].argmax(axis=1)
-    titles = [f"pred {p} / true {t}" for p, t in zip(pred, true)]
+    titles = [f"pred {p} / true {t}" for p, t in zip(pred, true, strict=True)]
     fig = digit_images(X[:count], titles, cols=8)
     wrong = pred != true
     for i, ann in enumerate(fig.layout.annotations[:count]):
@@ -774,9 +795,10 @@ def digit_predictions(net: Network, data: Dataset, count: int = 16) -> go.Figure
                           x0=0, x1=1, y0=0, y1=1, line=dict(color=FAIL_COLOUR, width=3))
     right = int(count - wrong.sum())
     return fig.update_layout(
-        title=dict(text=f"predictions: {right} of {count} right (wrong ones in red)",
+        title=dict(text=_title(f"predictions: {right} of {count} right"),
                    x=0.01, xanchor="left", font=dict(size=13)),
-        margin=dict(l=10, r=10, t=48, b=10), height=fig.layout.height + 24)
+        margin=dict(l=10, r=10, t=fig.layout.margin.t + 22, b=10),
+        height=fig.layout.height + 22)
 
 
 def weight_images(W, count: int = 16) -> go.Figure:
@@ -788,11 +810,10 @@ def weight_images(W, count: int = 16) -> go.Figure:
     count = max(1, min(int(count), MAX_IMAGES, len(W)))
     lo, hi = _symmetric(W[:count])
     colour = dict(colorscale=SIGNED_SCALE, cmin=lo, cmax=hi, cmid=0)
-    title = f"W[0] rows as 8×8 images: what each hidden neuron looks for (first {count} of " \
-            f"{len(W)})" if len(W) > count else "W[0] rows as 8×8 images: what each neuron looks for"
+    note = f"(first {count} of {len(W)} neurons)" if len(W) > count else ""
     return _image_grid([W[j].reshape(8, 8) for j in range(count)],
                        [f"neuron {j}" for j in range(count)], 8, colour, "W[0][j, pixel]",
-                       title)
+                       "W[0] rows as 8×8 images", note)
 
 
 # --- gradient checks and gradient sizes -----------------------------------------------
@@ -825,16 +846,17 @@ def gradcheck_figure(result: GradcheckResult) -> go.Figure:
         marker_color=[PASS_COLOUR if p else FAIL_COLOUR for p in passed],
         text=["pass" if p else "FAIL" for p in passed], textposition="outside",
         hovertemplate="%{x}<br>max relative error = %{customdata:.3g}<extra></extra>"))
-    fig.add_hline(y=TOLERANCE, line=dict(dash="dash", color="#444", width=1.5),
-                  annotation_text=f"tolerance {TOLERANCE:g}", annotation_position="top left",
-                  annotation_font_size=10)
+    # The line is a shape in data units; its label is an annotation, which on a log axis
+    # takes log10 of the position.
+    fig.add_hline(y=TOLERANCE, line=dict(dash="dash", color="#444", width=1.5))
+    fig.add_annotation(x=1, xref="paper", xanchor="right", y=math.log10(TOLERANCE),
+                       yanchor="bottom", showarrow=False, font=dict(size=10, color="#444"),
+                       text=f"tolerance {TOLERANCE:g}")
     fig.update_yaxes(type="log", title_text="max relative error", exponentformat="power")
-    title = f"gradient check: largest relative error per layer (pass below {TOLERANCE:g})"
-    if zero:
-        title += " (0 shown at the floor)"
-    if hidden or any(v is None for v in shown):
-        title = f"{title} {NONFINITE_NOTE}"
-    return _finish(fig, title, 280, showlegend=False)
+    notes = ["(0 drawn at the floor)" if zero else "",
+             NONFINITE_NOTE if hidden or any(v is None for v in shown) else ""]
+    return _finish(fig, f"gradient check (pass below {TOLERANCE:g})", 280, notes,
+                   showlegend=False)
 
 
 def gradcheck_heatmaps(result: GradcheckResult, layer: int) -> go.Figure:
@@ -871,11 +893,8 @@ def gradcheck_heatmaps(result: GradcheckResult, layer: int) -> go.Figure:
                        f"analytic = %{{customdata[1]:{HOVER_FORMAT}}}<br>"
                        f"numeric = %{{customdata[2]:{HOVER_FORMAT}}}<extra></extra>")))
     _matrix_axes(fig, "output neuron j", "input neuron k")
-    title = (f"layer {layer}: relative error of grad_w[{layer}] (column b: grad_b[{layer}]); "
-             f"red fails (≥ {TOLERANCE:g})")
-    if hidden:
-        title = f"{title} {NONFINITE_NOTE}"
-    return _finish(fig, title, _height(n_out), plot_bgcolor=MISSING_BG)
+    return _finish(fig, f"layer {layer}: relative error, red fails", _height(n_out),
+                   [NONFINITE_NOTE if hidden else ""], plot_bgcolor=MISSING_BG)
 
 
 def gradient_norms(backprop_result: BackpropResult) -> go.Figure:
@@ -901,6 +920,5 @@ def gradient_norms(backprop_result: BackpropResult) -> go.Figure:
                              hovertemplate=f"%{{x}}<br>{name} = %{{customdata:{HOVER_FORMAT}}}"
                                            "<extra></extra>"))
     fig.update_yaxes(type="log", title_text="size", exponentformat="power")
-    title = " ".join(["gradient size per layer (log scale)", *sorted(notes)])
-    return _finish(fig, title, 280, barmode="group",
-                   legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+    return _finish(fig, "gradient size per layer", 280, sorted(notes), barmode="group",
+                   legend=_TOP_LEGEND)

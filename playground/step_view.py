@@ -158,7 +158,7 @@ def step_view() -> None:
     st.markdown(timeline_markdown(stepper))
     state.show_messages()
     record = stepper.last
-    left, right = st.columns([2.2, 1])
+    left, right = st.columns([2, 1])
     with right:
         highlight = (record.kind, record.layer) if record else None
         st.plotly_chart(figures.network_diagram(net.sizes, net.weights, net.biases, highlight),
@@ -171,8 +171,8 @@ def step_view() -> None:
         st.subheader(t(f"phase_{record.kind}_title", l=record.layer, label=record.label))
         st.markdown(t(f"phase_{record.kind}_what", l=record.layer,
                       next=(record.layer or 0) + 1))
-        if not predict_gate(record):
-            return
-        panels_ui(record, net, config)
+    if not predict_gate(record):
+        return
+    panels_ui(record, net, config)
     with st.expander(t("equations_expander"), expanded=True):
         equations_ui(record, net, config)

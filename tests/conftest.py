@@ -87,6 +87,13 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Tall enough that a screenshot shows a whole phase: Streamlit scrolls inside its
+    # own container, so full_page screenshots stop at the viewport.
+    return {**browser_context_args, "viewport": {"width": 1440, "height": 1800}}
+
+
 @pytest.fixture
 def screenshot(page, request):
     """Call screenshot(name) to save a full-page PNG under build/screenshots/."""

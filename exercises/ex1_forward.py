@@ -1,0 +1,40 @@
+r"""Exercise 1: the forward pass.
+
+Notation (the same as bp_core, the app and the README).  L is the number of
+weight layers; layer sizes n_0 (inputs), n_1, ..., n_L (outputs):
+
+    a[0]   = X                                   X: (batch, n_0)
+    z[l]   = a[l] @ W[l].T + b[l]     for l = 0 .. L-1
+    a[l+1] = f(z[l])
+
+Shapes (rows are examples, columns are neurons):
+
+    W[l]  = weights[l]:  (n_{l+1}, n_l)     one row per neuron of layer l+1
+    b[l]  = biases[l]:   (n_{l+1},)         added to every row (numpy broadcasting)
+    z[l]  = zs[l]:       (batch, n_{l+1})
+    a[l]  = activations[l]: (batch, n_l)
+
+Write `forward` below.  Check it with:   python -m pytest exercises/test_ex1_forward.py
+Use numpy only.
+"""
+
+import numpy as np  # noqa: F401  (you will need it, or at least the @ operator)
+
+
+def forward(weights, biases, f, X):
+    """Run X through the network and keep every z and every a.
+
+    weights: list of L arrays, weights[l] of shape (n_{l+1}, n_l)
+    biases:  list of L arrays, biases[l] of shape (n_{l+1},)
+    f:       the activation function, elementwise: f(z) has the shape of z
+    X:       (batch, n_0), one example per row
+
+    Returns (zs, activations):
+      zs:          list of L arrays,     zs[l] = z[l], shape (batch, n_{l+1})
+      activations: list of L + 1 arrays, activations[0] is X itself,
+                   activations[l+1] = f(zs[l]), shape (batch, n_{l+1})
+    Does not change its arguments.
+    """
+    raise NotImplementedError(
+        "exercise 1: start with activations = [X] and zs = [], then loop over the layers "
+        "with the two equations at the top of this file")

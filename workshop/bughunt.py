@@ -1,0 +1,280 @@
+r"""The bug hunt: the tutorial's buggy ``backprop``, run for real.
+
+`BuggyNetwork` is an executable copy of Nielsen's network.py (per-example column
+vectors, ``backprop(x, y)`` returning ``(nabla_b, nabla_w)``).  Its class is not
+written here: it is compiled from ``workshop.tutorial_code.render_source(defects)``,
+the very text the learner reads, with the buggy line of every chosen defect in
+place.  So every symptom is the real one: ``xrange`` raises Python's own
+NameError, ``self.weight`` its own AttributeError, ``zs[:-1]`` whatever numpy
+really does with a list, and ``np.exp(z)`` gives quietly wrong gradients.
+
+Conventions at the boundary are bp_core's (see bp_core/network.py):
+
+    weights[l]: (n_out, n_in)    biases[l]: (n_out,)    X: (n, n_in)    Y: (n, n_out)
+    grad_w[l], grad_b[l]: the gradient of the batch mean of C_i = ½‖a − y‖²
+
+Inside, Nielsen's shapes: x (n_in, 1), biases[l] (n_out, 1).  ``backprop_batch``
+sums ``nabla_w``/``nabla_b`` over the examples as ``update_mini_batch`` does and
+divides by n, so ``W −= η·grad_w`` is Nielsen's ``w − (η/m) Σ nabla_w``.
+
+Nielsen's network.py knows one activation (sigmoid) and one cost (quadratic), so
+this engine does too.  Run it on a sigmoid/quadratic network's parameters, or on
+a fresh sigmoid network (`is_supported` tells which).
+"""
+
+from __future__ import annotations
+
+import functools
+import linecache
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+
+from bp_core import gradcheck as bp_gradcheck
+from bp_core.network import Network, as_batch
+
+from .tutorial_code import DEFECT_IDS, check_defects, render_source
+
+Array = np.ndarray
+
+MAX_EXAMPLES = 64       # symptoms() uses at most this many rows: the engine loops in Python
+DEFAULT_EPOCHS = 100
+DEFAULT_LEARNING_RATE = 0.5  # Mazur's
+
+
+class WrongShape(ValueError):
+    """Raised by this harness (not by the tutorial's code) when backprop returns a
+    gradient whose shape does not match its parameter.  Nielsen's update_mini_batch
+    would not notice: ``w - (eta/m)*nw`` broadcasts, and the weights change shape."""
+
+
+@dataclass(frozen=True)
+class BatchGradients:
+    """What gradcheck's ``analytic=`` needs: grad_w[l] (n_out, n_in), grad_b[l] (n_out,),
+    the gradient of the batch mean of the quadratic cost, as computed by the buggy code."""
+    grad_w: list[Array]
+    grad_b: list[Array]
+
+
+def _filename(defects: frozenset[str]) -> str:
+    return f"<tutorial network.py [{'+'.join(sorted(defects)) or 'fixed'}]>"
+
+
+@functools.lru_cache(maxsize=2 ** len(DEFECT_IDS))
+def _compiled(defects: frozenset[str]):
+    """The code object of the tutorial text with these defects (16 versions at most)."""
+    return compile(render_source(defects), _filename(defects), "exec")
+
+
+def _register_lines(filename: str, source: str) -> None:
+    """Let tracebacks show the tutorial's lines: put the text in linecache under its
+    pseudo file name (mtime None, so linecache.checkcache leaves the entry alone)."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+
+
+class BuggyNetwork:
+    """Nielsen's Network, compiled from the tutorial text with ``defects`` switched on.
+
+    weights[l]: (n_out, n_in) and biases[l]: (n_out,), as in bp_core; copied, so the
+    caller's arrays are never touched.  ``self.net`` is the real Nielsen object;
+    ``source`` the exact text it was compiled from.
+    """
+
+    def __init__(self, weights, biases, defects=()):
+        self.defects = check_defects(defects)
+        self.source = render_source(self.defects)
+        self.filename = _filename(self.defects)
+        weights = [np.array(w, dtype=np.float64) for w in weights]
+        biases = [np.array(b, dtype=np.float64).reshape(-1, 1) for b in biases]
+        if not weights or len(weights) != len(biases):
+            raise ValueError(f"need as many bias vectors as weight matrices (at least one), "
+                             f"got {len(weights)} and {len(biases)}")
+        sizes = [weights[0].shape[1]] + [w.shape[0] for w in weights]
+        for l, (w, b) in enumerate(zip(weights, biases)):
+            if w.shape != (sizes[l + 1], sizes[l]) or b.shape != (sizes[l + 1], 1):
+                raise ValueError(f"layer {l}: weights {w.shape} and biases {b.shape[:1]} "
+                                 f"do not fit sizes {sizes}")
+        # Executing generated text is safe here because the text is ours: FIXED_SOURCE
+        # is a constant of workshop.tutorial_code, and a defect only swaps one of its
+        # lines for another constant.  No user input ever reaches compile() or exec().
+        _register_lines(self.filename, self.source)
+        namespace: dict = {"__name__": "tutorial_network"}
+        exec(_compiled(self.defects), namespace)
+        cls = namespace["Network"]
+        # Network.__init__(sizes) would draw random weights from np.random's global
+        # state; set the four attributes it sets ourselves instead.
+        net = cls.__new__(cls)
+        net.num_layers = len(sizes)
+        net.sizes = sizes
+        net.biases = biases
+        net.weights = weights
+        self.net = net
+
+    @property
+    def sizes(self) -> list[int]:
+        return list(self.net.sizes)
+
+    @property
+    def weights(self) -> list[Array]:
+        return [w.copy() for w in self.net.weights]
+
+    @property
+    def biases(self) -> list[Array]:
+        """biases[l]: (n_out,), bp_core's shape."""
+        return [b.reshape(-1).copy() for b in self.net.biases]
+
+    def backprop(self, x, y):
+        """Nielsen's ``backprop`` for one example: x (n_in, 1), y (n_out, 1)."""
+        with np.errstate(over="ignore", under="ignore"):  # e^z overflowing is σ saturating
+            return self.net.backprop(x, y)
+
+    def feedforward(self, a):
+        with np.errstate(over="ignore", under="ignore"):
+            return self.net.feedforward(a)
+
+    def backprop_batch(self, X, Y) -> BatchGradients:
+        """Mean over the rows of X (n, n_in), Y (n, n_out) of the per-example gradients.
+
+        Exceptions from the tutorial code propagate unchanged; `WrongShape` is raised
+        if a gradient comes back with a shape other than its parameter's.
+        """
+        X = as_batch(X, self.sizes[0])
+        Y = as_batch(Y, self.sizes[-1], "Y")
+        # Accumulated as update_mini_batch does: nb + dnb, numpy broadcasting and all.
+        sum_b = [np.zeros(b.shape) for b in self.net.biases]
+        sum_w = [np.zeros(w.shape) for w in self.net.weights]
+        for x, y in zip(X, Y):
+            nabla_b, nabla_w = self.backprop(x.reshape(-1, 1), y.reshape(-1, 1))
+            sum_b = [nb + dnb for nb, dnb in zip(sum_b, nabla_b)]
+            sum_w = [nw + dnw for nw, dnw in zip(sum_w, nabla_w)]
+        n = X.shape[0]
+        for name, sums, params in (("nabla_b", sum_b, self.net.biases),
+                                   ("nabla_w", sum_w, self.net.weights)):
+            for l, (s, p) in enumerate(zip(sums, params)):
+                if np.shape(s) != p.shape:
+                    raise WrongShape(f"backprop returned {name}[{l}] with shape {np.shape(s)}, "
+                                     f"but the parameter has shape {p.shape}")
+        return BatchGradients([s / n for s in sum_w], [s.reshape(-1) / n for s in sum_b])
+
+    def analytic(self, net, X, Y) -> BatchGradients:
+        """For ``bp_core.gradcheck(net, X, Y, analytic=buggy.analytic)``: this engine's
+        gradient at ``net``'s current parameters, with this engine's defects."""
+        return backprop_batch(net, X, Y, self.defects)
+
+
+def backprop_batch(net_like, X, Y, defects=None) -> BatchGradients:
+    """Batch-mean gradients of the buggy engine at ``net_like``'s weights and biases.
+
+    ``net_like`` is a BuggyNetwork (its own defects are used unless ``defects`` is
+    given) or anything with bp_core-shaped ``weights`` and ``biases``, such as a
+    bp_core Network (then ``defects`` defaults to none).
+    """
+    if defects is None:
+        defects = net_like.defects if isinstance(net_like, BuggyNetwork) else ()
+    return BuggyNetwork(net_like.weights, net_like.biases, defects).backprop_batch(X, Y)
+
+
+def is_supported(net: Network) -> bool:
+    """True if Nielsen's engine computes the same thing as ``net``: sigmoid, quadratic."""
+    return (net.activation == "sigmoid" and net.output_activation == "sigmoid"
+            and net.loss_name == "quadratic")
+
+
+def sigmoid_network(weights, biases) -> Network:
+    """The bp_core network Nielsen's code describes: sigmoid everywhere, quadratic cost."""
+    return Network.from_params(weights, biases, activation="sigmoid",
+                               output_activation="sigmoid", loss="quadratic")
+
+
+def train_buggy(weights, biases, defects, X, Y, epochs: int = DEFAULT_EPOCHS,
+                lr: float = DEFAULT_LEARNING_RATE) -> list[float]:
+    """Full-batch gradient descent with the buggy gradients; the true loss after each epoch.
+
+    Each epoch is one step ``W −= lr·grad_w``, ``b −= lr·grad_b`` over all of (X, Y)
+    (Nielsen's SGD with one mini-batch), and the loss is bp_core's correct mean
+    quadratic cost, so a buggy gradient shows as a loss that does not fall.  Returns
+    ``epochs`` floats (fewer if the loss stops being finite).  Does not mutate its
+    arguments; exceptions from the tutorial code propagate.
+    """
+    judge = sigmoid_network(weights, biases)  # copies; also validates the parameters
+    X = as_batch(X, judge.sizes[0])
+    Y = as_batch(Y, judge.sizes[-1], "Y")
+    engine = BuggyNetwork(judge.weights, judge.biases, defects)
+    losses: list[float] = []
+    for _ in range(epochs):
+        grads = engine.backprop_batch(X, Y)
+        for l in range(judge.num_layers):
+            # In place, so the engine (which holds these very arrays) sees the update.
+            engine.net.weights[l] -= lr * grads.grad_w[l]
+            engine.net.biases[l] -= lr * grads.grad_b[l].reshape(-1, 1)
+            judge.weights[l][...] = engine.net.weights[l]
+            judge.biases[l][...] = engine.net.biases[l].reshape(-1)
+        loss = judge.loss(X, Y)
+        if not np.isfinite(loss):
+            break
+        losses.append(loss)
+    return losses
+
+
+def describe_exception(exc: BaseException, filename: str | None = None) -> dict:
+    """Plain data about an exception: its type and message, the last line Python
+    prints for it, and where in the tutorial text it was raised (line 0 if not there)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    in_tutorial = [f for f in frames if filename is not None and f.filename == filename]
+    last = in_tutorial[-1] if in_tutorial else None
+    tutorial_tb = traceback.format_list(in_tutorial)
+    last_line = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    return {
+        "type": type(exc).__name__,
+        "message": str(exc),
+        "last_line": last_line,
+        "origin": "tutorial" if last is not None and last is frames[-1] else "harness",
+        "line": last.lineno if last else 0,
+        "source_line": (last.line or "") if last else "",
+        "traceback": "".join(tutorial_tb) + last_line,
+    }
+
+
+def symptoms(weights, biases, defects, X, Y, epochs: int = DEFAULT_EPOCHS,
+             lr: float = DEFAULT_LEARNING_RATE, max_examples: int = MAX_EXAMPLES) -> dict:
+    """Run the buggy engine three ways and return what happened, as plain data.
+
+    weights/biases: bp_core shapes (a sigmoid/quadratic network); X (n, n_in),
+    Y (n, n_out), of which the first ``max_examples`` rows are used.  Returns::
+
+        {"defects": [...], "n_examples": int,
+         "error": None or describe_exception(...) of backprop on the batch,
+         "gradcheck": None (if backprop raised) or
+                      {"errors": [max rel error per layer], "passed": bool,
+                       "rel_w": [nested lists], "rel_b": [...]},
+         "training": {"buggy": [loss after each epoch] ([] if it raised),
+                      "correct": [the same with no defects], "loss_before": float,
+                      "error": None or describe_exception(...)}}
+    """
+    chosen = check_defects(defects)
+    judge = sigmoid_network(weights, biases)
+    X = as_batch(X, judge.sizes[0])[:max_examples]
+    Y = as_batch(Y, judge.sizes[-1], "Y")[:max_examples]
+    engine = BuggyNetwork(judge.weights, judge.biases, chosen)
+    result: dict = {"defects": sorted(chosen), "n_examples": int(X.shape[0]),
+                    "error": None, "gradcheck": None}
+    try:
+        engine.backprop_batch(X, Y)
+    except Exception as exc:  # the symptom itself: report it, whatever it is
+        result["error"] = describe_exception(exc, engine.filename)
+    if result["error"] is None:
+        check = bp_gradcheck(judge, X, Y, analytic=engine.analytic)
+        result["gradcheck"] = {
+            "errors": check.errors, "passed": check.passed,
+            "rel_w": [layer.rel_w.tolist() for layer in check.layers],
+            "rel_b": [layer.rel_b.tolist() for layer in check.layers],
+        }
+    training: dict = {"loss_before": judge.loss(X, Y), "buggy": [], "error": None,
+                      "correct": train_buggy(judge.weights, judge.biases, (), X, Y, epochs, lr)}
+    try:
+        training["buggy"] = train_buggy(judge.weights, judge.biases, chosen, X, Y, epochs, lr)
+    except Exception as exc:
+        training["error"] = describe_exception(exc, engine.filename)
+    result["training"] = training
+    return result
