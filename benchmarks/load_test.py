@@ -93,8 +93,8 @@ PAGE_HELPERS = r"""
       }
       return null;
     },
-    busy() {
-      return document.querySelector('[data-testid="stStatusWidget"]') !== null
+    busy() {  // a script run in progress (not the "file changed" prompt), or stale elements
+      return document.querySelector('[data-testid="stStatusWidgetRunningIcon"]') !== null
           || document.querySelector('[data-stale="true"]') !== null;
     },
     chartsDrawn() {
@@ -288,7 +288,46 @@ class UserResult:
     load_s: float | None = None
     shown_ms: list[float] = field(default_factory=list)
     redraw_ms: list[float] = field(default_factory=list)
+    server_s: list[float] = field(default_factory=list)
+    kbytes: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+
+class WebSocketTrace:
+    """The page's websocket frames, seen by Chromium's network stack (CDP ``Network``).
+
+    Their timestamps come from the browser process, not from the page's busy main
+    thread: the time from the click's frame to the server's last answer frame is the
+    server's share of the latency (network + the script run + sending the deltas).
+    """
+
+    def __init__(self):
+        self.sent: list[float] = []
+        self.received: list[tuple[float, int]] = []
+
+    async def attach(self, context, page) -> None:
+        cdp = await context.new_cdp_session(page)
+        cdp.on("Network.webSocketFrameSent", lambda p: self.sent.append(p["timestamp"]))
+        cdp.on("Network.webSocketFrameReceived", lambda p: self.received.append(
+            (p["timestamp"], len(p["response"].get("payloadData", "")) * 3 // 4)))
+        await cdp.send("Network.enable")
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.sent), len(self.received)
+
+    async def answer(self, mark: tuple[int, int]) -> tuple[float, float] | None:
+        """(seconds, kB) from the first frame sent after ``mark`` to the last one received."""
+        for _ in range(10):  # the CDP events may reach us a moment after the page settles
+            if len(self.sent) > mark[0]:
+                break
+            await asyncio.sleep(0.02)
+        else:
+            return None
+        start = self.sent[mark[0]]
+        answers = [(t, n) for t, n in self.received[mark[1]:] if t >= start]
+        if not answers:
+            return None
+        return max(t for t, _ in answers) - start, sum(n for _, n in answers) / 1024
 
 
 async def visitor(browser, url: str, wave: int, user: int, opts, friendly: str) -> UserResult:
@@ -298,6 +337,8 @@ async def visitor(browser, url: str, wave: int, user: int, opts, friendly: str) 
     try:
         page = await context.new_page()
         page.on("pageerror", lambda exc: result.errors.append(f"page error: {exc}"))
+        trace = WebSocketTrace()
+        await trace.attach(context, page)
         t0 = time.perf_counter()
         try:
             await page.goto(url, timeout=opts.timeout * 1000)
@@ -313,6 +354,7 @@ async def visitor(browser, url: str, wave: int, user: int, opts, friendly: str) 
         if result.errors:
             return result
         for click in range(opts.clicks):
+            mark = trace.mark()
             res = await page.evaluate(CLICK_AND_WAIT, {
                 "key": "step_next", "timeoutMs": opts.timeout * 1000, "quietMs": opts.quiet})
             where = f"click {click + 1}"
@@ -325,6 +367,10 @@ async def visitor(browser, url: str, wave: int, user: int, opts, friendly: str) 
                 break
             result.shown_ms.append(res["shownMs"])
             result.redraw_ms.append(res["redrawMs"])
+            answer = await trace.answer(mark)
+            if answer is not None:
+                result.server_s.append(answer[0])
+                result.kbytes.append(answer[1])
             want, got = expected_after(res["before"]), observed(res["after"])
             if want != got:
                 result.errors.append(f"{where}: expected (batch, phase) {want}, got {got}")
@@ -360,12 +406,16 @@ def summarize(results: list[UserResult]) -> dict:
     shown = [v / 1000 for r in results for v in r.shown_ms]
     redraw = [v / 1000 for r in results for v in r.redraw_ms]
     loads = [r.load_s for r in results if r.load_s is not None]
+    server = [v for r in results for v in r.server_s]
+    kbytes = [v for r in results for v in r.kbytes]
     return {
         "clicks": len(redraw),
         "errors": sum(len(r.errors) for r in results),
         "redraw_p50_s": percentile(redraw, 50), "redraw_p95_s": percentile(redraw, 95),
         "redraw_max_s": max(redraw, default=None),
         "shown_p50_s": percentile(shown, 50), "shown_p95_s": percentile(shown, 95),
+        "server_p50_s": percentile(server, 50), "server_p95_s": percentile(server, 95),
+        "kb_per_click": statistics.mean(kbytes) if kbytes else None,
         "load_p50_s": percentile(loads, 50), "load_max_s": max(loads, default=None),
     }
 
@@ -474,7 +524,9 @@ def wait_healthy(url: str, timeout: float = 60.0) -> None:
 
 def start_server(port: int, hosted: bool) -> subprocess.Popen:
     BUILD.mkdir(exist_ok=True)
-    env = {**os.environ}
+    # No file watcher, as in the Dockerfile: a hosted app's files do not change, and an
+    # edit during a run would put a "File change. Rerun" prompt on every page.
+    env = {**os.environ, "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
     if hosted:
         env["BP_PLAYGROUND_HOSTED"] = "1"
     log = open(BUILD / f"load-server-{port}.log", "w")
@@ -530,7 +582,8 @@ def targets(result: dict) -> list[tuple[str, bool | None, str]]:
 
 def table(result: dict) -> str:
     head = ("| wave | users | clicks | errors | redraw p50 s | redraw p95 s | redraw max s "
-            "| shown p50 s | shown p95 s | load p50 s | RSS peak MB | RSS after MB "
+            "| shown p50 s | shown p95 s | server p50 s | server p95 s | kB/click "
+            "| load p50 s | RSS peak MB | RSS after MB "
             "| server CPU s | browsers CPU s |")
     rows = [head, "|" + "---|" * (head.count("|") - 1)]
 
@@ -538,7 +591,9 @@ def table(result: dict) -> str:
         return (f"| {label} | {users} | {d['clicks']} | {d['errors']} | "
                 f"{_fmt(d['redraw_p50_s'])} | {_fmt(d['redraw_p95_s'])} | "
                 f"{_fmt(d['redraw_max_s'])} | {_fmt(d['shown_p50_s'])} | "
-                f"{_fmt(d['shown_p95_s'])} | {_fmt(d['load_p50_s'])} | {_fmt(peak, 0)} | "
+                f"{_fmt(d['shown_p95_s'])} | {_fmt(d['server_p50_s'])} | "
+                f"{_fmt(d['server_p95_s'])} | {_fmt(d['kb_per_click'], 0)} | "
+                f"{_fmt(d['load_p50_s'])} | {_fmt(peak, 0)} | "
                 f"{_fmt(after, 0)} | {_fmt(cpu, 1)} | {_fmt(bcpu, 1)} |")
     for w in result["waves"]:
         rows.append(row(w["wave"], w["users"], w, w["rss_peak_mb"], w["rss_after_mb"],

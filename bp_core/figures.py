@@ -172,16 +172,19 @@ def _title(title: str, notes=()) -> str:
     notes = [n for n in notes if n]
     if not notes:
         return title
+    if not title:
+        return " ".join(notes)
     return f"{title}<br><span style='font-size:11px;color:#555'>{' '.join(notes)}</span>"
 
 
 def _finish(fig: go.Figure, title: str, height: int, notes=(), **layout) -> go.Figure:
     notes = [n for n in notes if n]
+    two_lines = bool(title and notes)
     layout = {"plot_bgcolor": "white", "paper_bgcolor": "white",
-              "margin": dict(_MARGIN, t=58 if notes else _MARGIN["t"]), **layout}
+              "margin": dict(_MARGIN, t=58 if two_lines else _MARGIN["t"]), **layout}
     fig.update_layout(title=dict(text=_title(title, notes), x=0.01, xanchor="left",
                                  font=dict(size=13)),
-                      height=height + (16 if notes else 0), font=_FONT, template="none",
+                      height=height + (16 if two_lines else 0), font=_FONT, template="none",
                       **layout)
     return fig
 
@@ -516,9 +519,9 @@ def network_diagram(sizes, weights, biases, highlight=None) -> go.Figure:
         level = (b + 1) / n_bins  # the bin's top, as a fraction of m
         # Drawn a little darker than the scale says, so small weights stay visible on
         # white; their width still tells the size.
-        colour = sample_colorscale(SIGNED_SCALE, [0.5 + sign * (0.25 + 0.75 * level) / 2])[0]
+        colour = sample_colorscale(SIGNED_SCALE, [0.5 + sign * (0.15 + 0.85 * level) / 2])[0]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                                 line=dict(color=colour, width=0.5 + 3.5 * level),
+                                 line=dict(color=colour, width=0.5 + 3.5 * b / (n_bins - 1)),
                                  opacity=0.15 if faded else 0.9))
     if mid_x:
         fig.add_trace(go.Scatter(
@@ -744,8 +747,8 @@ def _image_grid(images: list[np.ndarray], titles: list[str], cols: int, colour: 
         fig.update_layout({f"yaxis{suffix}": dict(scaleanchor=f"x{suffix}")})
     fig.update_annotations(font=dict(size=10), yshift=-2)
     fig.update_layout(coloraxis=dict(colorbar=dict(thickness=10, len=0.8), **colour))
-    notes = [note, NONFINITE_NOTE if hidden else ""]
-    top = 24 + (22 if title else 0) + (16 if any(notes) else 0)
+    notes = [n for n in (note, NONFINITE_NOTE if hidden else "") if n]
+    top = 24 + (22 if title or notes else 0) + (16 if title and notes else 0)
     _finish(fig, title, int(min(520, 84 * rows + top)), notes, plot_bgcolor=MISSING_BG,
             margin=dict(l=10, r=10, t=top, b=10))
     return fig

@@ -12,9 +12,6 @@ is seen at once.
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
-import itertools
 import os
 import sys
 import traceback
@@ -31,23 +28,15 @@ if str(ROOT) not in sys.path:  # so that bp_core imports when pytest runs from e
 
 from bp_core import Network, activations, datasets  # noqa: E402
 
+# The same loader and tolerances as the app's Exercises page.
+from workshop.exercise_runner import ATOL, RTOL, import_fresh  # noqa: E402
+
 ENV_VAR = "BP_EXERCISES_DIR"
-RTOL, ATOL = 1e-7, 1e-10  # your numbers may be summed in another order than bp_core's
-_counter = itertools.count()
 
 
 def fail(message: str):
     """Stop the check with ``message`` only: no traceback of the checking code."""
     pytest.fail(message, pytrace=False)
-
-
-class _FreshLoader(importlib.machinery.SourceFileLoader):
-    """Always compile from the source text, never from a cached .pyc, so an edit
-    saved within the same second is still seen."""
-
-    def get_code(self, fullname):
-        path = self.get_filename(fullname)
-        return self.source_to_code(self.get_data(path), path)
 
 
 def show(path: Path) -> str:
@@ -61,20 +50,6 @@ def show(path: Path) -> str:
 def exercise_path(name: str) -> Path:
     folder = os.environ.get(ENV_VAR)
     return (Path(folder) if folder else HERE) / f"{name}.py"
-
-
-def import_fresh(path: Path):
-    """Import the file at ``path`` under a new module name (never from sys.modules' cache)."""
-    module_name = f"_exercise_{path.stem}_{next(_counter)}"
-    spec = importlib.util.spec_from_file_location(module_name, path,
-                                                  loader=_FreshLoader(module_name, str(path)))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module  # while it runs, for code that looks itself up
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(module_name, None)
-    return module
 
 
 def where(exc: BaseException, path: Path) -> str:
@@ -123,7 +98,7 @@ def load(name: str) -> Learner:
              + (f"{ENV_VAR} is set to {os.environ[ENV_VAR]!r}" if os.environ.get(ENV_VAR)
                 else "it should be next to this check"))
     try:
-        return Learner(name, path, import_fresh(path))
+        return Learner(name, path, import_fresh(path, prefix="exercise"))
     except SyntaxError as exc:
         message = f"{show(path)} does not run: SyntaxError on line {exc.lineno}: {exc.msg}"
     except Exception as exc:
@@ -253,7 +228,7 @@ def check_published(label: str, value, published: str) -> None:
 
 
 def check_unchanged(label: str, before: list, after: list) -> None:
-    for l, (b, a) in enumerate(zip(before, after)):
+    for l, (b, a) in enumerate(zip(before, after, strict=True)):
         if not np.array_equal(b, a):
             fail(f"{label}[{l}] was changed by your function: compute new arrays "
                  f"(x - rate * g) instead of updating in place (x -= rate * g)")

@@ -1,13 +1,18 @@
 r"""Exercise 1: the forward pass.
 
-Notation (the same as bp_core, the app and the README).  L is the number of
-weight layers; layer sizes n_0 (inputs), n_1, ..., n_L (outputs):
+The notation, the same in every exercise, in bp_core and in the app.  L weight
+layers, n_l neurons in layer l (n_0 inputs, n_L outputs), n examples in the batch,
+one example per row:
 
-    a[0]   = X                                   X: (batch, n_0)
-    z[l]   = a[l] @ W[l].T + b[l]     for l = 0 .. L-1
-    a[l+1] = f(z[l])
+    a[0]      = X                          (batch, n_0)
+    z[l]      = a[l] @ W[l].T + b[l]       (batch, n_{l+1})  W[l]: (n_{l+1}, n_l), b[l]: (n_{l+1},)
+    a[l+1]    = f(z[l])                    (batch, n_{l+1})
+    delta[l]  = ∂C_i/∂z[l]                 (batch, n_{l+1})  row i belongs to example i
+    grad_w[l] = delta[l].T @ a[l] / n      (n_{l+1}, n_l)    like W[l]
+    grad_b[l] = mean over rows of delta[l] (n_{l+1},)        like b[l]
 
-Shapes (rows are examples, columns are neurons):
+This exercise: the first three lines, for l = 0 .. L-1.  In the code's names
+(rows are examples, columns are neurons):
 
     W[l]  = weights[l]:  (n_{l+1}, n_l)     one row per neuron of layer l+1
     b[l]  = biases[l]:   (n_{l+1},)         added to every row (numpy broadcasting)

@@ -1,7 +1,20 @@
 r"""Exercise 2: the output error delta (BP1), quadratic cost, sigmoid output.
 
-Notation (as in bp_core).  For one example i, with output a = a[L] = σ(z[L-1])
-and target y, the quadratic cost is
+The notation, the same in every exercise, in bp_core and in the app.  L weight
+layers, n_l neurons in layer l (n_0 inputs, n_L outputs), n examples in the batch,
+one example per row:
+
+    a[0]      = X                          (batch, n_0)
+    z[l]      = a[l] @ W[l].T + b[l]       (batch, n_{l+1})  W[l]: (n_{l+1}, n_l), b[l]: (n_{l+1},)
+    a[l+1]    = f(z[l])                    (batch, n_{l+1})
+    delta[l]  = ∂C_i/∂z[l]                 (batch, n_{l+1})  row i belongs to example i
+    grad_w[l] = delta[l].T @ a[l] / n      (n_{l+1}, n_l)    like W[l]
+    grad_b[l] = mean over rows of delta[l] (n_{l+1},)        like b[l]
+
+This exercise: delta at the output layer, l = L-1.  In detail:
+
+For one example i, with output a = a[L] = σ(z[L-1]) and target y, the
+quadratic cost is
 
     C_i = ½ Σ_j (a_j − y_j)²          so   ∂C_i/∂a = a − y
 

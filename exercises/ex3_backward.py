@@ -1,7 +1,19 @@
 r"""Exercise 3: the backward pass (BP2) and the gradients (BP3, BP4).
 
-Notation (as in bp_core).  L weight layers; delta[l] = ∂C_i/∂z[l], one row per
-example i; C is the mean of C_i over the batch of n examples.
+The notation, the same in every exercise, in bp_core and in the app.  L weight
+layers, n_l neurons in layer l (n_0 inputs, n_L outputs), n examples in the batch,
+one example per row:
+
+    a[0]      = X                          (batch, n_0)
+    z[l]      = a[l] @ W[l].T + b[l]       (batch, n_{l+1})  W[l]: (n_{l+1}, n_l), b[l]: (n_{l+1},)
+    a[l+1]    = f(z[l])                    (batch, n_{l+1})
+    delta[l]  = ∂C_i/∂z[l]                 (batch, n_{l+1})  row i belongs to example i
+    grad_w[l] = delta[l].T @ a[l] / n      (n_{l+1}, n_l)    like W[l]
+    grad_b[l] = mean over rows of delta[l] (n_{l+1},)        like b[l]
+
+This exercise: the last three lines, for every layer.  In detail:
+
+C is the mean of C_i over the batch of n examples.
 
     BP2  delta[l]  = (delta[l+1] @ W[l+1]) ⊙ f'(z[l])     for l = L-2 down to 0
     BP3  grad_b[l] = mean over rows of delta[l]            = ∂C/∂b[l]

@@ -1,7 +1,20 @@
 r"""Exercise 4: one whole step of gradient descent.
 
-Everything together, for a network with the sigmoid in every layer and the
-quadratic cost C = mean over the batch of ½‖a[L] − y‖² (Nielsen's network.py):
+The notation, the same in every exercise, in bp_core and in the app.  L weight
+layers, n_l neurons in layer l (n_0 inputs, n_L outputs), n examples in the batch,
+one example per row:
+
+    a[0]      = X                          (batch, n_0)
+    z[l]      = a[l] @ W[l].T + b[l]       (batch, n_{l+1})  W[l]: (n_{l+1}, n_l), b[l]: (n_{l+1},)
+    a[l+1]    = f(z[l])                    (batch, n_{l+1})
+    delta[l]  = ∂C_i/∂z[l]                 (batch, n_{l+1})  row i belongs to example i
+    grad_w[l] = delta[l].T @ a[l] / n      (n_{l+1}, n_l)    like W[l]
+    grad_b[l] = mean over rows of delta[l] (n_{l+1},)        like b[l]
+
+This exercise: all of it, and the update.  In detail:
+
+For a network with the sigmoid in every layer and the quadratic cost
+C = mean over the batch of ½‖a[L] − y‖² (as in Nielsen's network.py):
 
     forward    a[0] = X;  z[l] = a[l] @ W[l].T + b[l];  a[l+1] = σ(z[l])
     BP1        delta[L-1] = (a[L] − Y) ⊙ σ'(z[L-1])

@@ -7,8 +7,15 @@ Mazur's worked example (Matt Mazur, "A Step by Step Backpropagation Example").
 
 import numpy as np
 import pytest
-from _checks import (CASES, check_array, check_list, check_published, fail, matmul_trouble,
-                     mazur_case)
+from _checks import (
+    CASES,
+    check_array,
+    check_list,
+    check_published,
+    fail,
+    matmul_trouble,
+    mazur_case,
+)
 
 
 def shapes_hint(case):

@@ -7,7 +7,15 @@ gradients are compared with bp_core's, layer by layer from the output down.
 
 import numpy as np
 import pytest
-from _checks import CASES, check_array, check_list, check_published, fail, matmul_trouble, mazur_case
+from _checks import (
+    CASES,
+    check_array,
+    check_list,
+    check_published,
+    fail,
+    matmul_trouble,
+    mazur_case,
+)
 
 
 def run(solution, case):
@@ -29,7 +37,7 @@ def run(solution, case):
         fail("backward() should return three lists, (deltas, grad_w, grad_b): got "
              f"{type(result).__name__}")
     for given, original in zip(copies[0] + copies[1] + copies[2],
-                               case.weights + ref.zs + ref.activations):
+                               case.weights + ref.zs + ref.activations, strict=True):
         if not np.array_equal(given, original):
             fail("backward() changed one of its arguments (weights, zs or activations): "
                  "build new arrays instead")
@@ -39,9 +47,10 @@ def run(solution, case):
 def check_backward(result, ref, case):
     L, n = len(case.weights), case.batch
     deltas, grad_w, grad_b = (check_list(name, value, L, f"one entry per layer, L = {L}")
-                              for name, value in zip(("deltas", "grad_w", "grad_b"), result))
+                              for name, value in zip(("deltas", "grad_w", "grad_b"), result,
+                                                     strict=True))
     check_array(f"deltas[{L - 1}]", deltas[L - 1], ref.deltas[L - 1], "(batch, n_L)",
-                wrong=[], shape_hints={})
+                wrong=[(-ref.deltas[L - 1], "deltas[L-1] is delta_out itself, as given")])
     for l in range(L - 2, -1, -1):
         W_next, z = case.weights[l + 1], ref.zs[l]
         back = ref.deltas[l + 1] @ W_next

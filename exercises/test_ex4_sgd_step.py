@@ -7,8 +7,15 @@ quadratic cost), and with the weights Mazur's post prints after its first step.
 
 import numpy as np
 import pytest
-from _checks import (SIGMOID_CASES, check_array, check_list, check_published, check_unchanged,
-                     fail, mazur_case)
+from _checks import (
+    SIGMOID_CASES,
+    check_array,
+    check_list,
+    check_published,
+    check_unchanged,
+    fail,
+    mazur_case,
+)
 
 RATE = 0.5
 

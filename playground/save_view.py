@@ -15,7 +15,29 @@ from bp_core import Network, limits
 
 from . import config as cfg
 from . import sidebar, state
+from .text import as_text
 from .i18n import t
+
+
+def parse_upload(data: bytes, config: cfg.Config) -> tuple[Network, cfg.Config]:
+    """Check an uploaded file and return the network and the setup it implies.
+
+    Raises ValueError (with a message for the learner) for anything unusable: too
+    big, not a bp_core network, the wrong shape for the data set, or over the
+    app's limits.  Size is checked before the text is parsed.
+    """
+    if len(data) > limits.APP_UPLOAD_BYTES:
+        raise ValueError(t("upload_too_big", limit=limits.APP_UPLOAD_BYTES))
+    net = Network.from_json(data)
+    if (net.sizes[0], net.sizes[-1]) != (cfg.input_size(config.data), cfg.output_size(config.data)):
+        raise ValueError(t("upload_wrong_data", sizes="-".join(map(str, net.sizes)),
+                           data=config.data))
+    new = replace(config, hidden=tuple(net.sizes[1:-1]), act=net.activation,
+                  out=net.output_activation, loss=net.loss_name)
+    why = cfg.check_hidden(new.hidden, new.data)
+    if why:
+        raise ValueError(t("upload_too_large", why=why))
+    return net, new
 
 
 def on_upload() -> None:
@@ -23,22 +45,14 @@ def on_upload() -> None:
     upload = st.session_state.get("upload")
     if upload is None:
         return
-    config: cfg.Config = st.session_state["config"]
     try:
-        if upload.size > limits.APP_UPLOAD_BYTES:
+        if upload.size > limits.APP_UPLOAD_BYTES:  # before reading it into memory
             raise ValueError(t("upload_too_big", limit=limits.APP_UPLOAD_BYTES))
-        net = Network.from_json(upload.getvalue())
-        if net.sizes[0] != cfg.input_size(config.data) or net.sizes[-1] != cfg.output_size(
-                config.data):
-            raise ValueError(t("upload_wrong_data", sizes="-".join(map(str, net.sizes)),
-                               data=config.data))
-        new = replace(config, hidden=tuple(net.sizes[1:-1]), act=net.activation,
-                      out=net.output_activation, loss=net.loss_name)
-        why = cfg.check_hidden(new.hidden, new.data)
-        if why:
-            raise ValueError(t("upload_too_large", why=why))
+        net, new = parse_upload(upload.getvalue(), st.session_state["config"])
     except ValueError as err:
-        state.say("error", t("upload_refused", why=str(err)))
+        # The message may quote the file's contents: st.error shows it as markdown, so
+        # it goes through as_text, which escapes markup.
+        state.say("error", t("upload_refused", why=as_text(str(err))))
         return
     sidebar.seed_widgets(new)
     state.set_network(net, new)

@@ -17,8 +17,14 @@ from hypothesis import strategies as st
 from bp_core import Network, datasets, gradcheck
 from workshop import bughunt
 from workshop.bughunt import BuggyNetwork, WrongShape, backprop_batch, symptoms, train_buggy
-from workshop.tutorial_code import (DEFECT_IDS, DEFECTS, FIXED_SOURCE, TUTORIAL_SOURCE,
-                                    check_defects, render_source)
+from workshop.tutorial_code import (
+    DEFECT_IDS,
+    DEFECTS,
+    FIXED_SOURCE,
+    TUTORIAL_SOURCE,
+    check_defects,
+    render_source,
+)
 
 MAZUR = datasets.mazur()
 
@@ -62,7 +68,7 @@ def test_defects_are_listed_with_stable_ids_keys_and_lines():
         assert tutorial_lines[d["line"] - 1].strip() == d["buggy"]
         # Switching one defect on changes exactly its own line.
         one = render_source([d["id"]]).splitlines()
-        changed = [i + 1 for i, (a, b) in enumerate(zip(fixed_lines, one)) if a != b]
+        changed = [i + 1 for i, (a, b) in enumerate(zip(fixed_lines, one, strict=True)) if a != b]
         assert changed == [d["line"]]
 
 

@@ -91,7 +91,7 @@ class BuggyNetwork:
             raise ValueError(f"need as many bias vectors as weight matrices (at least one), "
                              f"got {len(weights)} and {len(biases)}")
         sizes = [weights[0].shape[1]] + [w.shape[0] for w in weights]
-        for l, (w, b) in enumerate(zip(weights, biases)):
+        for l, (w, b) in enumerate(zip(weights, biases, strict=True)):
             if w.shape != (sizes[l + 1], sizes[l]) or b.shape != (sizes[l + 1], 1):
                 raise ValueError(f"layer {l}: weights {w.shape} and biases {b.shape[:1]} "
                                  f"do not fit sizes {sizes}")
@@ -144,14 +144,14 @@ class BuggyNetwork:
         # Accumulated as update_mini_batch does: nb + dnb, numpy broadcasting and all.
         sum_b = [np.zeros(b.shape) for b in self.net.biases]
         sum_w = [np.zeros(w.shape) for w in self.net.weights]
-        for x, y in zip(X, Y):
+        for x, y in zip(X, Y, strict=True):
             nabla_b, nabla_w = self.backprop(x.reshape(-1, 1), y.reshape(-1, 1))
-            sum_b = [nb + dnb for nb, dnb in zip(sum_b, nabla_b)]
-            sum_w = [nw + dnw for nw, dnw in zip(sum_w, nabla_w)]
+            sum_b = [nb + dnb for nb, dnb in zip(sum_b, nabla_b, strict=True)]
+            sum_w = [nw + dnw for nw, dnw in zip(sum_w, nabla_w, strict=True)]
         n = X.shape[0]
         for name, sums, params in (("nabla_b", sum_b, self.net.biases),
                                    ("nabla_w", sum_w, self.net.weights)):
-            for l, (s, p) in enumerate(zip(sums, params)):
+            for l, (s, p) in enumerate(zip(sums, params, strict=True)):
                 if np.shape(s) != p.shape:
                     raise WrongShape(f"backprop returned {name}[{l}] with shape {np.shape(s)}, "
                                      f"but the parameter has shape {p.shape}")

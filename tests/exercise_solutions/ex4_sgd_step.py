@@ -11,7 +11,7 @@ def sgd_step(weights, biases, X, Y, learning_rate):
     L = len(weights)
     n = X.shape[0]
     zs, activations = [], [X]
-    for W, b in zip(weights, biases):
+    for W, b in zip(weights, biases, strict=True):
         zs.append(activations[-1] @ W.T + b)
         activations.append(sigmoid(zs[-1]))
     deltas = [None] * L

@@ -1,0 +1,216 @@
+"""Run a learner's exercise file on the current network and compare it with bp_core.
+
+For the app's "Exercises" page.  ``compare(name, module_path, net, X, Y)`` imports
+the learner's file (one of exercises/ex*.py, or an edited copy), calls its
+function on copies of the network's current arrays, and returns plain data:
+for every quantity and layer the array |learner − bp_core|, plus the exception
+text if the learner's code raised.
+
+This executes the learner's own Python code in this process.  Only do it where
+the learner is the one running the app, on their own machine; the app decides
+(a hosted demo must never call ``compare``).  Nothing here limits run time.
+
+Notation as in bp_core/network.py: a[0] = X, z[l] = a[l] @ W[l].T + b[l],
+a[l+1] = f(z[l]), delta[l] = ∂C_i/∂z[l], grad_w[l], grad_b[l].
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import itertools
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bp_core import activations as acts
+from bp_core.network import Network, as_batch
+
+Array = np.ndarray
+
+# A learner's sums may run in another order than bp_core's: equal within these.
+RTOL = 1e-7
+ATOL = 1e-10
+
+_counter = itertools.count()
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str
+    function: str
+    title: str
+
+
+EXERCISES = {e.name: e for e in [
+    Exercise("ex1_forward", "forward", "The forward pass"),
+    Exercise("ex2_output_delta", "output_delta", "The output error (BP1)"),
+    Exercise("ex3_backward", "backward", "The backward pass (BP2) and the gradients"),
+    Exercise("ex4_sgd_step", "sgd_step", "One step of gradient descent"),
+]}
+
+
+class _FreshLoader(importlib.machinery.SourceFileLoader):
+    """Compile from the source text every time, never from a cached .pyc: an edit
+    saved within the same second as the last import must still be seen."""
+
+    def get_code(self, fullname):
+        path = self.get_filename(fullname)
+        return self.source_to_code(self.get_data(path), path)
+
+
+def import_fresh(path: str | Path, prefix: str = "learner"):
+    """Import the file at ``path`` as a new module with a unique name.
+
+    The module is in sys.modules only while its top level runs (for code that
+    looks itself up there) and is never reused: every call reads the file again.
+    """
+    path = Path(path)
+    module_name = f"_{prefix}_{path.stem}_{next(_counter)}"
+    loader = _FreshLoader(module_name, str(path))
+    spec = importlib.util.spec_from_file_location(module_name, path, loader=loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        loader.exec_module(module)
+    finally:
+        sys.modules.pop(module_name, None)
+    return module
+
+
+def exception_text(exc: BaseException, path: str | Path) -> str:
+    """'ValueError: …' plus the last line of the learner's file in the traceback."""
+    text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    target = Path(path).resolve()
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if Path(f.filename).resolve() == target]
+    if frames:
+        text += f"\n  line {frames[-1].lineno}: {(frames[-1].line or '').strip()}"
+    return text
+
+
+def _copies(arrays) -> list[Array]:
+    return [np.array(a, dtype=np.float64) for a in arrays]
+
+
+def _expected_and_call(name: str, net: Network, X: Array, Y: Array, learning_rate: float):
+    """bp_core's answer ({quantity: list of arrays}), the learner's call, and notes."""
+    notes: list[str] = []
+    hidden = acts.get(net.activation)
+    if name == "ex1_forward":
+        if net.output_activation != net.activation:
+            notes.append(f"exercise 1 uses one f in every layer: compared with bp_core using "
+                         f"{net.activation} in the output layer too")
+        ref = Network.from_params(net.weights, net.biases, net.activation, net.activation,
+                                  "quadratic").backprop(X, Y)
+        expected = {"zs": ref.zs, "activations": ref.activations}
+        args = (_copies(net.weights), _copies(net.biases), hidden.value, X.copy())
+        return expected, args, lambda out: {"zs": out[0], "activations": out[1]}, notes
+    if name == "ex2_output_delta":
+        if (net.output_activation, net.loss_name) != ("sigmoid", "quadratic"):
+            notes.append("exercise 2 is BP1 for a sigmoid output and the quadratic cost: "
+                         "compared on this network with those")
+        ref = Network.from_params(net.weights, net.biases, net.activation, "sigmoid",
+                                  "quadratic").backprop(X, Y)
+        args = (ref.zs[-1].copy(), ref.activations[-1].copy(), Y.copy())
+        return {"delta": [ref.deltas[-1]]}, args, lambda out: {"delta": [out]}, notes
+    if name == "ex3_backward":
+        ref = net.backprop(X, Y)
+
+        def f_prime(z):
+            return hidden.derivative(z, hidden.value(z))
+
+        args = (_copies(net.weights), _copies(ref.zs), _copies(ref.activations),
+                ref.deltas[-1].copy(), f_prime)
+        expected = {"deltas": ref.deltas, "grad_w": ref.grad_w, "grad_b": ref.grad_b}
+        return (expected, args,
+                lambda out: {"deltas": out[0], "grad_w": out[1], "grad_b": out[2]}, notes)
+    if name == "ex4_sgd_step":
+        if (net.activation, net.output_activation, net.loss_name) != (
+                "sigmoid", "sigmoid", "quadratic"):
+            notes.append("exercise 4 is for sigmoid layers and the quadratic cost: compared "
+                         "with bp_core on a sigmoid copy of this network's weights")
+        ref_net = Network.from_params(net.weights, net.biases, "sigmoid", "sigmoid", "quadratic")
+        ref_net.sgd_step(X, Y, learning_rate)
+        args = (_copies(net.weights), _copies(net.biases), X.copy(), Y.copy(), learning_rate)
+        expected = {"weights": ref_net.weights, "biases": ref_net.biases}
+        return expected, args, lambda out: {"weights": out[0], "biases": out[1]}, notes
+    raise ValueError(f"unknown exercise {name!r}; choose one of {', '.join(EXERCISES)}")
+
+
+def compare(name: str, module_path: str | Path, net: Network, X, Y,
+            learning_rate: float = 0.5) -> dict:
+    """Run the learner's exercise ``name`` from ``module_path`` and compare with bp_core.
+
+    X: (n, sizes[0]); Y: (n, sizes[-1]); ``learning_rate`` is used by ex4 only.
+    ``net`` is never changed; the learner's function gets copies.  Returns::
+
+        {"name", "function",
+         "error": None or the exception text (with the learner's line),
+         "not_implemented": True if the stub's NotImplementedError is still there,
+         "diffs": {quantity: [|learner − bp_core| per layer, or None]},
+         "problems": [structure or shape mismatches, as text],
+         "max_diff": largest entry of all diffs, or None,
+         "passed": no error, no problem, every entry within RTOL/ATOL,
+         "notes": [how the comparison was set up, when the network differs
+                   from what the exercise assumes]}
+    """
+    exercise = EXERCISES.get(name)
+    if exercise is None:
+        raise ValueError(f"unknown exercise {name!r}; choose one of {', '.join(EXERCISES)}")
+    X = as_batch(X, net.sizes[0])
+    Y = as_batch(Y, net.sizes[-1], "Y")
+    result: dict = {"name": name, "function": exercise.function, "error": None,
+                    "not_implemented": False, "diffs": {}, "problems": [], "max_diff": None,
+                    "passed": False, "notes": []}
+    with np.errstate(under="ignore"):
+        expected, args, unpack, notes = _expected_and_call(name, net, X, Y, learning_rate)
+    result["notes"] = notes
+    try:
+        module = import_fresh(module_path)
+        function = getattr(module, exercise.function, None)
+        if not callable(function):
+            result["error"] = f"{Path(module_path).name} has no function {exercise.function}()"
+            return result
+        output = function(*args)
+        got = unpack(output)
+    except NotImplementedError as exc:
+        result["not_implemented"] = True
+        result["error"] = exception_text(exc, module_path)
+        return result
+    except Exception as exc:  # the learner's code: report whatever it raised
+        result["error"] = exception_text(exc, module_path)
+        return result
+
+    close = True
+    for quantity, want in expected.items():
+        mine = got[quantity]
+        if not isinstance(mine, (list, tuple)) or len(mine) != len(want):
+            count = len(mine) if isinstance(mine, (list, tuple)) else type(mine).__name__
+            result["problems"].append(f"{quantity}: expected a list of {len(want)} arrays, "
+                                      f"got {count}")
+            result["diffs"][quantity] = [None] * len(want)
+            continue
+        diffs = []
+        for l, (m, w) in enumerate(zip(mine, want, strict=True)):
+            try:
+                m = np.asarray(m, dtype=np.float64)
+            except (TypeError, ValueError):
+                m = None
+            if m is None or m.shape != w.shape:
+                shape = "not an array of numbers" if m is None else f"shape {m.shape}"
+                result["problems"].append(f"{quantity}[{l}]: {shape}, bp_core's is {w.shape}")
+                diffs.append(None)
+                continue
+            diffs.append(np.abs(m - w))
+            close = close and bool(np.allclose(m, w, rtol=RTOL, atol=ATOL))
+        result["diffs"][quantity] = diffs
+    computed = [d for ds in result["diffs"].values() for d in ds if d is not None and d.size]
+    if computed:
+        largest = [float(np.max(d)) for d in computed]
+        result["max_diff"] = float("nan") if any(np.isnan(largest)) else max(largest)
+    result["passed"] = close and not result["problems"]
+    return result
