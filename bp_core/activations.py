@@ -39,8 +39,8 @@ def sigmoid(z: Array) -> Array:
     """σ(z) = 1 / (1 + e^(−z)), computed without overflow.
 
     For z < 0, e^(−z) would overflow, so there we use the equal form e^z / (1 + e^z).
-    Both forms are (1 or e) / (1 + e) with e = e^(−|z|) ≤ 1, so exp only ever sees
-    −|z| ≤ 0, and one division serves both.
+    With e = e^(−|z|) ≤ 1 both forms read n / (1 + e), the numerator n being 1 for
+    z ≥ 0 and e for z < 0: exp only ever sees −|z| ≤ 0, and one division serves both.
     """
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0, e) / (1.0 + e)

@@ -97,18 +97,24 @@ def setup_ui() -> cfg.Config:
 
     with st.sidebar:
         st.selectbox(t("lang_label"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
+        # format_func runs again outside this session (AppTest does), so the language is
+        # bound into each lambda rather than read from session_state later.
+        lang = ss["lang"]
         if "mode" not in hidden:
             st.radio(t("mode_label"), cfg.MODES, key="mode", horizontal=True,
-                     format_func=lambda m: t(f"mode_{m}"), disabled="mode" in locked)
+                     format_func=lambda m, lang=lang: t(f"mode_{m}", lang),
+                     disabled="mode" in locked)
         if "preset" not in hidden:
             ss.setdefault("preset_choice", ss.get("preset") or "")
             st.selectbox(t("preset_label"), ["", *PRESETS], key="preset_choice",
                          on_change=_on_preset, disabled="preset" in locked,
-                         format_func=lambda p: t(f"preset_{p}_title") if p else t("preset_none"))
+                         format_func=lambda p, lang=lang: (t(f"preset_{p}_title", lang) if p
+                                                           else t("preset_none", lang)))
         st.header(t("setup_header"))
         if shown("data"):
             st.selectbox(t("data_label"), cfg.DATASETS, key="data", disabled="data" in locked,
-                         format_func=lambda name: t(f"data_{name}"), help=t("data_help"))
+                         format_func=lambda name, lang=lang: t(f"data_{name}", lang),
+                         help=t("data_help"))
         if shown("hidden"):
             st.number_input(t("n_hidden_label"), 0, limits.APP_MAX_HIDDEN_LAYERS, key="n_hidden",
                             disabled="hidden" in locked, help=t("n_hidden_help"))

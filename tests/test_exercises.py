@@ -35,8 +35,7 @@ def run_checks(*args: str, solutions: Path | None = None) -> subprocess.Complete
     env = {k: v for k, v in os.environ.items() if k != "BP_EXERCISES_DIR"}
     if solutions is not None:
         env["BP_EXERCISES_DIR"] = str(solutions)
-    return subprocess.run([sys.executable, "-m", "pytest", *(args or ("exercises",)), "-q",
-                           "-p", "no:randomly"],
+    return subprocess.run([sys.executable, "-m", "pytest", *(args or ("exercises",)), "-q"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -1,0 +1,115 @@
+"""Workshop mode through AppTest: presets, predict-then-reveal, languages, locks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from playground.presets import PRESETS
+from tests.apphelpers import click, start, texts
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_sets_up_its_scenario(name):
+    at = start({"preset": name})
+    preset = PRESETS[name]
+    config = at.session_state["config"]
+    assert config == preset.config
+    assert at.session_state["net"].sizes == preset.config.sizes
+    page = texts(at)
+    assert "Scenario" in page
+    assert at.query_params["preset"] in (name, [name])
+    click(at, "step_pass")  # a whole pass works in every scenario
+
+
+def test_mazur_scenario_shows_the_posts_numbers():
+    at = start({"preset": "mazur"})
+    net = at.session_state["net"]
+    np.testing.assert_array_equal(net.weights[0], [[0.15, 0.20], [0.25, 0.30]])
+    np.testing.assert_array_equal(net.biases[1], [0.60, 0.60])
+    assert at.session_state["stepper"].update_biases is False
+    for _ in range(3):
+        click(at, "step_next")  # F0 F1 Loss
+    assert "0.298371109" in " ".join(el.value for el in at.latex)
+    click(at, "step_pass")
+    table = at.dataframe[0].value
+    values = dict(zip(table.iloc[:, 0], table.iloc[:, 1]))
+    assert values["E_total"] == "0.298371109"
+    assert values["w5"] == "0.35891648"
+    assert values["w1"] == "0.149780716"
+    assert values["b1"] == "0.35"  # the post leaves the biases alone
+    # The update's equation, filled in for W[1][0,0] (the post's w5), shows it too.
+    assert "0.35891648" in " ".join(el.value for el in at.latex)
+
+
+def test_mazur_bias_switch_updates_the_biases():
+    at = start({"preset": "mazur"})
+    at.toggle(key="update_biases").set_value(True).run()
+    click(at, "step_pass")
+    assert at.session_state["net"].biases[0][0] != 0.35
+    np.testing.assert_allclose(at.session_state["net"].weights[1][0, 0], 0.35891648, atol=5e-9)
+
+
+def test_preset_chosen_in_the_sidebar():
+    at = start()
+    at.selectbox(key="preset_choice").set_value("vanishing").run()
+    assert at.session_state["config"] == PRESETS["vanishing"].config
+    assert at.query_params["preset"] in ("vanishing", ["vanishing"])
+
+
+def test_slowdown_shows_both_costs():
+    at = start({"preset": "slowdown"})
+    names = [trace.get("name") for fig in
+             [__import__("json").loads(el.proto.spec) for el in at.get("plotly_chart")]
+             for trace in fig.get("data", [])]
+    assert "quadratic cost" in names and "cross-entropy" in names
+
+
+def test_predict_then_reveal_keeps_score():
+    at = start({"mode": "workshop", "data": "digits", "hidden": "8", "out": "softmax",
+                "loss": "log_likelihood", "batch": "4"})
+    for _ in range(3):
+        click(at, "step_next")  # F0 F1 Loss
+    click(at, "step_next")      # B1: the panels wait for a prediction
+    record = at.session_state["stepper"].last
+    assert record.kind == "backward"
+    assert "Predict first" in texts(at)
+    right = str(int(np.abs(record.arrays["delta"][0]).argmax()))
+    at.radio(key="predict_answer").set_value(right).run()
+    click(at, "predict_reveal")
+    assert at.session_state["score"] == {"right": 1, "asked": 1}
+    assert "Right!" in texts(at)
+    click(at, "step_next")      # B0: a sign question
+    assert "what sign" in texts(at)
+    at.radio(key="predict_answer").set_value("0").run()
+    click(at, "predict_reveal")
+    assert at.session_state["score"]["asked"] == 2
+
+
+def test_chinese_interface():
+    at = start({"lang": "zh"})
+    assert at.session_state["lang"] == "zh"
+    assert "反向传播" in texts(at)
+    click(at, "step_next")
+    click(at, "step_next")
+    at.selectbox(key="lang").set_value("en").run()
+    assert "Backprop Playground" in texts(at)
+
+
+def test_language_switch_keeps_the_network():
+    at = start()
+    net = at.session_state["net"]
+    at.selectbox(key="lang").set_value("zh").run()
+    assert at.session_state["net"] is net
+    assert at.query_params["lang"] in ("zh", ["zh"])
+
+
+def test_locks_disable_controls_and_hide_removes_them():
+    at = start({"lock": "hidden,lr", "hide": "seed,train"})
+    assert at.number_input(key="n_hidden").disabled
+    assert at.select_slider(key="lr").disabled
+    assert not at.selectbox(key="act").disabled
+    assert not [w for w in at.number_input if w.key == "seed"]
+    assert not [b for b in at.button if b.key == "train"]
+    click(at, "step_next")  # learners can still step
+    assert at.query_params["lock"] in ("hidden,lr", ["hidden,lr"])
