@@ -14,6 +14,8 @@ import os
 import streamlit as st
 
 from playground import sidebar, state
+from playground.bughunt_view import bughunt_view
+from playground.exercises_view import exercises_view
 from playground.check_view import gradcheck_view
 from playground.i18n import t
 from playground.save_view import save_view
@@ -38,11 +40,9 @@ def page() -> None:
     scenario_ui()
     mode = st.session_state.get("mode", "play")
     if mode == "bughunt":
-        from playground.bughunt_view import bughunt_view
         bughunt_view()
         return
     if mode == "exercises":
-        from playground.exercises_view import exercises_view
         exercises_view()
         return
     if mode == "workshop":

@@ -384,8 +384,8 @@ async def visitor(browser, url: str, wave: int, user: int, opts, friendly: str) 
         if result.errors and opts.screenshots and page is not None:
             try:  # the page as it was at the first error, to see what went wrong
                 opts.screenshots.mkdir(parents=True, exist_ok=True)
-                await page.screenshot(path=str(opts.screenshots / f"load-error-w{wave}-u{user}.png"),
-                                      full_page=True, timeout=10_000)
+                shot = opts.screenshots / f"load-error-w{wave}-u{user}.png"
+                await page.screenshot(path=str(shot), full_page=True, timeout=10_000)
             except Exception:  # noqa: BLE001 - best effort
                 pass
         await context.close()
@@ -476,7 +476,7 @@ async def run_load(url: str, pids: list[int], opts) -> dict:
         "url": target,
         "settings": {k: getattr(opts, k) for k in
                      ("users", "clicks", "waves", "think", "quiet", "settle", "timeout",
-                      "query")},
+                      "query", "pin_server")},
         "overall": {
             **overall,
             "rss_idle_mb": rss_idle, "rss_peak_mb": sampler.peak, "rss_final_mb": rss_final,
@@ -632,7 +632,9 @@ def markdown(result: dict, command: str) -> str:
         f"Setup: {s['users']} visitors per wave (one browser context and one Streamlit "
         f"session each), {s['waves']} waves one after the other, {s['clicks']} clicks on "
         f"Next per visitor with {s['think']:g} s between clicks, app URL `?{s['query']}`. "
-        f"Memory is sampled {s['settle']:g} s after each wave's sessions closed.",
+        f"Memory is sampled {s['settle']:g} s after each wave's sessions closed."
+        + ("" if s.get("pin_server") is None else
+           f" The server was pinned to CPU {s['pin_server']} and the browsers to the others."),
         "",
         "*redraw* is click-to-redraw: from the click until the new phase is shown, every "
         "chart drawn and the page settled. *shown* is until the caption shows the new "
@@ -666,6 +668,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="seconds before a page load or a click counts as failed (30)")
     ap.add_argument("--screenshots", type=Path, default=BUILD / "screenshots",
                     help="where to save a screenshot of a page that had an error")
+    ap.add_argument("--pin-server", type=int, metavar="CPU",
+                    help="run the server on this CPU only and the browsers on the others, "
+                         "so that the server's share of the latency is not slowed by them")
     ap.add_argument("--json", type=Path, help="write the results as JSON to this file")
     ap.add_argument("--markdown", type=Path, help="write a Markdown report to this file")
     ap.add_argument("--check-targets", action="store_true",
@@ -687,6 +692,12 @@ def main(argv: list[str] | None = None) -> int:
         server = start_server(port, hosted=not opts.no_hosted)
         url, pids = f"http://127.0.0.1:{port}", [server.pid]
     try:
+        if opts.pin_server is not None:
+            cpus = os.sched_getaffinity(0)
+            for pid in pids:
+                os.sched_setaffinity(pid, {opts.pin_server})
+            # This process's children (Playwright's driver, Chromium) inherit the rest.
+            os.sched_setaffinity(0, (cpus - {opts.pin_server}) or cpus)
         wait_healthy(url)
         result = asyncio.run(run_load(url, pids, opts))
     finally:

@@ -113,3 +113,86 @@ def test_locks_disable_controls_and_hide_removes_them():
     assert not [b for b in at.button if b.key == "train"]
     click(at, "step_next")  # learners can still step
     assert at.query_params["lock"] in ("hidden,lr", ["hidden,lr"])
+
+
+# --- the bug hunt ---------------------------------------------------------------
+SIGMOID_NET = {"mode": "bughunt", "hidden": "3", "act": "sigmoid", "out": "sigmoid",
+               "loss": "quadratic", "batch": "8"}
+
+
+def run_bug(defect, query=SIGMOID_NET):
+    at = start(query)
+    assert "def backprop(self, x, y):" in at.code[0].value
+    at.radio(key="bug_defect").set_value(defect).run()
+    click(at, "bug_run")
+    return at
+
+
+@pytest.mark.parametrize("defect,error", [("xrange", "NameError"),
+                                          ("weight_attr", "AttributeError"),
+                                          ("zs_slice", "TypeError")])
+def test_bug_hunt_crashing_defects_show_the_real_python_error(defect, error):
+    at = run_bug(defect)
+    assert error in at.error[0].value
+    traceback = at.code[1].value
+    assert traceback.strip().splitlines()[-1].startswith(error)
+    result = at.session_state["bug_symptoms"][defect]
+    assert result["error"]["type"] == error and result["check"] is None
+
+
+def test_bug_hunt_exp_sign_fails_the_gradient_check_and_training():
+    at = run_bug("exp_sign")
+    result = at.session_state["bug_symptoms"]["exp_sign"]
+    assert result["error"] is None and not result["check"].passed
+    assert "FAIL" in texts(at)
+    # The fixed engine lowers the true loss; the buggy one does worse.
+    assert result["correct"][-1] < result["loss_before"]
+    assert result["buggy"][-1] > result["correct"][-1]
+
+
+def test_bug_hunt_guess_then_reveal():
+    at = run_bug("xrange")
+    assert not [c for c in at.code if c.language == "diff"]  # the fix is not shown yet
+    at.selectbox(key="bug_guess").set_value("for l in xrange(2, self.num_layers):").run()
+    click(at, "bug_reveal")
+    assert at.session_state["bug_revealed"]["xrange"]["right"]
+    diff = [c.value for c in at.code if c.language == "diff"][0]
+    assert "+ for l in range(2, self.num_layers):" in diff
+    assert "Bugs found: 1 of 4" in texts(at)
+
+
+def test_bug_hunt_runs_on_a_sigmoid_copy_of_other_networks():
+    at = run_bug("exp_sign", {"mode": "bughunt", "hidden": "4", "act": "relu"})
+    assert "sigmoid/quadratic copy" in texts(at)
+    assert not at.session_state["bug_symptoms"]["exp_sign"]["check"].passed
+
+
+# --- exercises ------------------------------------------------------------------
+def test_exercises_page_runs_the_learner_stub_locally():
+    at = start({"mode": "exercises"})
+    click(at, "exercise_run")
+    assert "Not implemented yet" in texts(at)
+
+
+def test_exercises_page_compares_a_solution(monkeypatch):
+    from pathlib import Path
+    monkeypatch.setenv("BP_EXERCISES_DIR",
+                       str(Path(__file__).parent / "exercise_solutions"))
+    at = start({"mode": "exercises", "hidden": "3", "act": "sigmoid", "out": "sigmoid",
+                "loss": "quadratic"})
+    for name in ["ex1_forward", "ex2_output_delta", "ex3_backward", "ex4_sgd_step"]:
+        at.selectbox(key="exercise").set_value(name).run()
+        click(at, "exercise_run")
+        assert any("matches bp_core" in s.value for s in at.success), name
+
+
+def test_exercises_page_never_runs_code_when_hosted(monkeypatch, tmp_path):
+    marker = tmp_path / "ran"
+    (tmp_path / "ex1_forward.py").write_text(
+        f"open({str(marker)!r}, 'w').write('x')\ndef forward(*a):\n    return [], []\n")
+    monkeypatch.setenv("BP_EXERCISES_DIR", str(tmp_path))
+    monkeypatch.setenv("BP_PLAYGROUND_HOSTED", "1")
+    at = start({"mode": "exercises"})
+    assert "hosted demo" in texts(at)
+    assert not [b for b in at.button if b.key == "exercise_run"]
+    assert not marker.exists()

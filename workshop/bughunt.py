@@ -87,6 +87,9 @@ class BuggyNetwork:
         self.filename = _filename(self.defects)
         weights = [np.array(w, dtype=np.float64) for w in weights]
         biases = [np.array(b, dtype=np.float64).reshape(-1, 1) for b in biases]
+        if any(w.ndim != 2 for w in weights):
+            raise ValueError(f"every weight matrix must be 2-D, got shapes "
+                             f"{[w.shape for w in weights]}")
         if not weights or len(weights) != len(biases):
             raise ValueError(f"need as many bias vectors as weight matrices (at least one), "
                              f"got {len(weights)} and {len(biases)}")
@@ -139,8 +142,7 @@ class BuggyNetwork:
         Exceptions from the tutorial code propagate unchanged; `WrongShape` is raised
         if a gradient comes back with a shape other than its parameter's.
         """
-        X = as_batch(X, self.sizes[0])
-        Y = as_batch(Y, self.sizes[-1], "Y")
+        X, Y = _batch(X, Y, self.sizes)
         # Accumulated as update_mini_batch does: nb + dnb, numpy broadcasting and all.
         sum_b = [np.zeros(b.shape) for b in self.net.biases]
         sum_w = [np.zeros(w.shape) for w in self.net.weights]
@@ -175,6 +177,14 @@ def backprop_batch(net_like, X, Y, defects=None) -> BatchGradients:
     return BuggyNetwork(net_like.weights, net_like.biases, defects).backprop_batch(X, Y)
 
 
+def _batch(X, Y, sizes) -> tuple[Array, Array]:
+    X = as_batch(X, sizes[0])
+    Y = as_batch(Y, sizes[-1], "Y")
+    if X.shape[0] != Y.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} rows but Y has {Y.shape[0]}")
+    return X, Y
+
+
 def is_supported(net: Network) -> bool:
     """True if Nielsen's engine computes the same thing as ``net``: sigmoid, quadratic."""
     return (net.activation == "sigmoid" and net.output_activation == "sigmoid"
@@ -198,8 +208,7 @@ def train_buggy(weights, biases, defects, X, Y, epochs: int = DEFAULT_EPOCHS,
     arguments; exceptions from the tutorial code propagate.
     """
     judge = sigmoid_network(weights, biases)  # copies; also validates the parameters
-    X = as_batch(X, judge.sizes[0])
-    Y = as_batch(Y, judge.sizes[-1], "Y")
+    X, Y = _batch(X, Y, judge.sizes)
     engine = BuggyNetwork(judge.weights, judge.biases, defects)
     losses: list[float] = []
     for _ in range(epochs):
@@ -254,8 +263,8 @@ def symptoms(weights, biases, defects, X, Y, epochs: int = DEFAULT_EPOCHS,
     """
     chosen = check_defects(defects)
     judge = sigmoid_network(weights, biases)
-    X = as_batch(X, judge.sizes[0])[:max_examples]
-    Y = as_batch(Y, judge.sizes[-1], "Y")[:max_examples]
+    X, Y = _batch(X, Y, judge.sizes)
+    X, Y = X[:max_examples], Y[:max_examples]
     engine = BuggyNetwork(judge.weights, judge.biases, chosen)
     result: dict = {"defects": sorted(chosen), "n_examples": int(X.shape[0]),
                     "error": None, "gradcheck": None}

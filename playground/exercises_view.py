@@ -1,0 +1,61 @@
+"""The Exercises page (?mode=exercises): run the learner's exercises/ files on the
+current network and show where they differ from bp_core.
+
+It runs the learner's Python only when the app runs locally: with
+BP_PLAYGROUND_HOSTED set (the hosted configuration) it explains and stops.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from bp_core import figures
+from workshop.exercise_runner import EXERCISES, compare
+
+from .hosting import exercises_dir, is_hosted
+from .i18n import t
+
+PLOT_CONFIG = {"displayModeBar": False}
+
+
+def exercises_view() -> None:
+    st.header(t("exercises_header"))
+    st.markdown(t("exercises_intro"))
+    if is_hosted():
+        st.warning(t("exercises_hosted"))
+        return
+    name = st.selectbox(t("exercises_choose"), list(EXERCISES), key="exercise",
+                        format_func=lambda n, lang=st.session_state.get("lang"): t(
+                            f"exercise_{n}", lang))
+    path = exercises_dir() / f"{name}.py"
+    st.caption(t("exercises_file", path=str(path)))
+    if not st.button(t("exercises_run"), key="exercise_run", type="primary"):
+        return
+    net, stepper, config = (st.session_state[k] for k in ("net", "stepper", "config"))
+    result = compare(name, path, net, stepper.X, stepper.Y, config.lr)
+    if result["not_implemented"]:
+        st.info(t("exercises_not_implemented"))
+        st.code(result["error"], language="text")
+        return
+    if result["error"]:
+        st.error(t("exercises_raised"))
+        st.code(result["error"], language="text")
+        return
+    for note in result["notes"]:
+        st.caption(note)
+    for problem in result["problems"]:
+        st.warning(problem)
+    if result["passed"]:
+        st.success(t("exercises_passed", diff=result["max_diff"] or 0.0))
+    else:
+        st.error(t("exercises_differs", diff=result["max_diff"]))
+    for quantity, diffs in result["diffs"].items():
+        cols = st.columns(max(1, len(diffs)))
+        for l, (col, diff) in enumerate(zip(cols, diffs)):
+            if diff is None:
+                continue
+            diff = np.atleast_2d(diff)
+            col.plotly_chart(figures.heatmap(diff, f"|yours − bp_core|: {quantity}[{l}]",
+                                             kind="plain"),
+                             config=PLOT_CONFIG, key=f"exercise_diff_{quantity}_{l}")
