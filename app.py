@@ -29,8 +29,8 @@ log = logging.getLogger("backprop_playground")
 def page() -> None:
     sidebar.init_from_url()
     config = sidebar.setup_ui()
-    for name, why in st.session_state.pop("url_problems", []):
-        st.warning(t("bad_url_param", name=name, why=why))
+    for name, why, values in st.session_state.pop("url_problems", []):
+        st.warning(t("bad_url_param", name=name, why=t(f"why_{why}", **values)))
     state.apply_config(config)
     install_pending_preset(config)
     sidebar.write_url(config)

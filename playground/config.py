@@ -76,15 +76,20 @@ PARAMS = list(DEFAULT.to_query())  # data, hidden, act, out, loss, init, lr, ...
 MAX_PARAM_CHARS = 64               # longer URL values are refused before parsing
 
 
-def check_hidden(hidden: tuple[int, ...], data: str) -> str | None:
-    """Why these hidden sizes are over the app's limits, or None if they are fine."""
+# A problem is (parameter, why, values): the message is the catalogue entry "why_<why>"
+# filled with values, so the UI shows it in the learner's language.
+Problem = tuple[str, str, dict]
+
+
+def check_hidden(hidden: tuple[int, ...], data: str) -> tuple[str, dict] | None:
+    """Why these hidden sizes are over the app's limits, as (why, values), or None."""
     if len(hidden) > limits.APP_MAX_HIDDEN_LAYERS:
-        return f"at most {limits.APP_MAX_HIDDEN_LAYERS} hidden layers"
+        return "hidden_layers", {"n": limits.APP_MAX_HIDDEN_LAYERS}
     if any(not 1 <= n <= limits.APP_MAX_HIDDEN_NEURONS for n in hidden):
-        return f"1 to {limits.APP_MAX_HIDDEN_NEURONS} neurons per hidden layer"
+        return "hidden_neurons", {"n": limits.APP_MAX_HIDDEN_NEURONS}
     sizes = [input_size(data), *hidden, output_size(data)]
     if limits.n_params(sizes) > limits.APP_MAX_PARAMS:
-        return f"at most {limits.APP_MAX_PARAMS:,} parameters in all"
+        return "params", {"n": f"{limits.APP_MAX_PARAMS:,}"}
     return None
 
 
@@ -123,14 +128,14 @@ def nearest(choices: list[float], value: float) -> float:
 
 
 def parse_query(query: dict[str, str | list[str]], base: Config = DEFAULT
-                ) -> tuple[Config, list[tuple[str, str]]]:
-    """Turn URL parameters into a valid Config and a list of (parameter, problem).
+                ) -> tuple[Config, list[Problem]]:
+    """Turn URL parameters into a valid Config and a list of Problems.
 
     Parameters that are absent keep their value from ``base`` (the defaults, or a
     workshop preset).  Unknown parameters are ignored (other parts of the app read
     their own).  Never raises.
     """
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     values: dict[str, object] = {}
 
     def raw(name: str) -> str | None:
@@ -141,7 +146,7 @@ def parse_query(query: dict[str, str | list[str]], base: Config = DEFAULT
             return None
         value = str(value)
         if len(value) > MAX_PARAM_CHARS:
-            problems.append((name, "too long"))
+            problems.append((name, "too_long", {}))
             return None
         return value.strip()
 
@@ -152,37 +157,34 @@ def parse_query(query: dict[str, str | list[str]], base: Config = DEFAULT
         if value in choices:
             values[name] = value
         else:
-            problems.append((name, "one of: " + ", ".join(choices)))
+            problems.append((name, "one_of", {"choices": ", ".join(choices)}))
 
-    def number(name: str, parse, description: str, *bounds) -> None:
+    def number(name: str, parse, why: str, *bounds) -> None:
         value = raw(name)
         if value is None:
             return
         try:
             values[name] = parse(value, *bounds)
         except (ValueError, OverflowError):
-            problems.append((name, description))
+            problems.append((name, why, {"lo": f"{bounds[0]:g}", "hi": f"{bounds[1]:g}"}))
 
     choose("data", DATASETS)
     choose("act", HIDDEN_ACTIVATIONS)
     choose("out", OUTPUT_ACTIVATIONS)
     choose("loss", LOSSES)
     choose("init", INITS)
-    number("lr", _parse_float, f"a number from {limits.APP_MIN_LR:g} to {limits.APP_MAX_LR:g}",
+    number("lr", _parse_float, "number",
            limits.APP_MIN_LR, limits.APP_MAX_LR)
-    number("l2", _parse_float, f"a number from 0 to {limits.APP_MAX_L2:g}", 0.0, limits.APP_MAX_L2)
-    number("batch", _parse_int, f"a whole number from 1 to {limits.APP_MAX_BATCH}",
-           1, limits.APP_MAX_BATCH)
-    number("seed", _parse_int, f"a whole number from 0 to {limits.APP_MAX_SEED}",
-           0, limits.APP_MAX_SEED)
-    number("epochs", _parse_int, f"a whole number from 1 to {limits.APP_MAX_EPOCHS}",
-           1, limits.APP_MAX_EPOCHS)
+    number("l2", _parse_float, "number", 0.0, limits.APP_MAX_L2)
+    number("batch", _parse_int, "whole", 1, limits.APP_MAX_BATCH)
+    number("seed", _parse_int, "whole", 0, limits.APP_MAX_SEED)
+    number("epochs", _parse_int, "whole", 1, limits.APP_MAX_EPOCHS)
     hidden_text = raw("hidden")
     if hidden_text is not None:
         try:
             values["hidden"] = _parse_hidden(hidden_text)
         except ValueError:
-            problems.append(("hidden", "sizes joined by '-', for example 16-8"))
+            problems.append(("hidden", "hidden_format", {}))
 
     config = replace(base, **values)
     if "loss" not in values and config.loss not in losses.valid_losses(config.out):
@@ -194,17 +196,16 @@ def parse_query(query: dict[str, str | list[str]], base: Config = DEFAULT
     return fix(config, problems)
 
 
-def fix(config: Config, problems: list[tuple[str, str]] | None = None
-        ) -> tuple[Config, list[tuple[str, str]]]:
+def fix(config: Config, problems: list[Problem] | None = None
+        ) -> tuple[Config, list[Problem]]:
     """Make a Config consistent: hidden sizes within limits, a loss that pairs with the output."""
     problems = [] if problems is None else problems
     why = check_hidden(config.hidden, config.data)
     if why:
-        problems.append(("hidden", why))
+        problems.append(("hidden", *why))
         config = replace(config, hidden=DEFAULT.hidden)
     if config.loss not in losses.valid_losses(config.out):
-        problems.append(("loss", f"{config.loss} does not pair with the output "
-                                 f"activation {config.out}"))
+        problems.append(("loss", "loss_pair", {"loss": config.loss, "out": config.out}))
         config = replace(config, loss=losses.valid_losses(config.out)[0])
     return config, problems
 
@@ -219,15 +220,16 @@ def as_dict(config: Config) -> dict:
 CONTROLS = PARAMS + ["train", "gradcheck", "upload", "mode", "preset"]
 
 
-def parse_names(text: str | list[str], param: str) -> tuple[list[str], list[tuple[str, str]]]:
+def parse_names(text: str | list[str], param: str) -> tuple[list[str], list[Problem]]:
     """Parse a comma-separated list of control names, such as lock=hidden,lr."""
     if isinstance(text, list):
         text = ",".join(text)
     if len(text) > 512:
-        return [], [(param, "too long")]
+        return [], [(param, "too_long", {})]
     names = [name.strip() for name in text.split(",") if name.strip()]
     good = [name for name in names if name in CONTROLS]
-    problems = [] if len(good) == len(names) else [(param, "names from: " + ", ".join(CONTROLS))]
+    problems = ([] if len(good) == len(names)
+                else [(param, "one_of", {"choices": ", ".join(CONTROLS)})])
     return good, problems
 
 

@@ -36,7 +36,7 @@ def parse_upload(data: bytes, config: cfg.Config) -> tuple[Network, cfg.Config]:
                   out=net.output_activation, loss=net.loss_name)
     why = cfg.check_hidden(new.hidden, new.data)
     if why:
-        raise ValueError(t("upload_too_large", why=why))
+        raise ValueError(t("upload_too_large", why=t(f"why_{why[0]}", **why[1])))
     return net, new
 
 

@@ -42,17 +42,17 @@ def init_from_url() -> None:
             base = PRESETS[preset].config
             choose_preset(preset)
         else:
-            problems.append(("preset", "one of: " + ", ".join(PRESETS)))
+            problems.append(("preset", "one_of", {"choices": ", ".join(PRESETS)}))
     config, more_problems = cfg.parse_query(query, base)
     problems += more_problems
     mode = query.get("mode", "play")
     if mode not in cfg.MODES:
-        problems.append(("mode", "one of: " + ", ".join(cfg.MODES)))
+        problems.append(("mode", "one_of", {"choices": ", ".join(cfg.MODES)}))
         mode = "play"
     st.session_state["mode"] = mode
     lang = query.get("lang", "en")
     if lang not in LANGUAGES:
-        problems.append(("lang", "one of: " + ", ".join(LANGUAGES)))
+        problems.append(("lang", "one_of", {"choices": ", ".join(LANGUAGES)}))
         lang = "en"
     st.session_state["lang"] = lang
     st.session_state["locks"], lock_problems = cfg.parse_names(query.get("lock", ""), "lock")
@@ -159,8 +159,8 @@ def setup_ui() -> cfg.Config:
     # The widgets already bound every value; this re-check is the server-side guard
     # (session_state can be written by callbacks and uploads, not only by widgets).
     config, problems = cfg.fix(config)
-    for name, why in problems:
-        st.warning(t("bad_setting", name=name, why=why))
+    for name, why, values in problems:
+        st.warning(t("bad_setting", name=name, why=t(f"why_{why}", **values)))
     return config
 
 

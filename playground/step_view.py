@@ -60,6 +60,8 @@ def timeline_markdown(stepper) -> str:
     parts, previous_kind = [], None
     for index, (kind, layer) in enumerate(stepper.phases):
         label = phase_label(kind, layer)
+        if kind in ("loss", "update"):
+            label = t(f"phase_label_{kind}")
         if index == stepper.position - 1:
             text = f":orange-background[**{label}**]"
         elif index < stepper.position:

@@ -43,7 +43,7 @@ def scenario_ui() -> None:
         return
     preset = PRESETS[name]
     with st.container(border=True):
-        st.markdown(f"#### {t('scenario')}: {t(f'preset_{name}_title')}")
+        st.markdown("#### " + t("scenario_heading", title=t(f"preset_{name}_title")))
         st.markdown(t(f"preset_{name}_text"))
         getattr(_Pictures, preset.picture)()
 

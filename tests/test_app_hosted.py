@@ -47,7 +47,7 @@ def test_fuzzed_url_never_crashes_and_stays_within_limits(params):
         if "<" in value or "](" in value:
             assert value not in texts(at), "user text must not be echoed as markup"
     parsed, problems = cfg.parse_query(params)
-    for name, _ in problems:
+    for name, _why, _values in problems:
         assert f"'{name}'" in warned, f"no warning names the parameter {name}"
 
 
@@ -78,7 +78,7 @@ def test_bad_values_fall_back_with_a_warning_that_names_the_parameter(query, par
 def test_oversized_network_is_refused_before_allocation():
     # The parser refuses long sizes by their digits, before any int is built or any array.
     config, problems = cfg.parse_query({"hidden": "9" * 60})
-    assert ("hidden", problems[0][1]) == problems[0] and config.hidden == cfg.DEFAULT.hidden
+    assert problems[0][:2] == ("hidden", "hidden_format") and config.hidden == cfg.DEFAULT.hidden
     assert cfg.check_hidden((64,) * 6, "digits") is not None
 
 
