@@ -163,7 +163,7 @@ class Cluster:
             self.apps.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log,
                                               stderr=subprocess.STDOUT))
             self.app_ports.append(port)
-        for proc, url in zip(self.apps, self.app_urls):
+        for proc, url in zip(self.apps, self.app_urls, strict=True):
             self._wait(lambda u=url: healthy(u), f"the app at {url}", proc)
 
     def _wait(self, ok, what: str, proc: subprocess.Popen) -> None:

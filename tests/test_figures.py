@@ -15,6 +15,9 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from bp_core import Network, Stepper, datasets, figures, gradcheck, train
 from bp_core.gradcheck import TOLERANCE
@@ -138,6 +141,25 @@ def test_heatmap_hides_non_finite_values():
     assert fig.data[0].z == ([1.0, None, 2.0], [None, -1.0, None])
     assert figures.NONFINITE_NOTE in fig.layout.title.text
     assert figures.NONFINITE_NOTE not in figures.heatmap(values[:, [0]][:1], "z").layout.title.text
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 80), st.integers(1, 70)),
+              elements=st.floats(allow_nan=True, allow_infinity=True, width=64)))
+def test_heatmap_property_any_shape_any_values(values):
+    before = values.copy()
+    fig = figures.heatmap(values, "z[0]")
+    check_conventions(fig)
+    np.testing.assert_array_equal(values, before)
+    shown = values[:figures.MAX_ROWS]
+    drawn = np.array(fig.data[0].z, dtype=object)
+    assert drawn.shape == shown.shape
+    finite = np.isfinite(shown)
+    assert all(v is None for v in drawn[~finite])
+    np.testing.assert_array_equal(drawn[finite].astype(np.float64), shown[finite])
+    title = fig.layout.title.text
+    assert (figures.NONFINITE_NOTE in title) == (not finite.all())
+    assert ("first 64 of" in title) == (len(values) > figures.MAX_ROWS)
 
 
 def test_heatmap_caps_rows_and_says_so():
