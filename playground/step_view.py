@@ -14,6 +14,7 @@ from bp_core import Diverged, equations, figures
 from bp_core.stepper import phase_label
 
 from . import state
+from .figcache import cached, network_key
 from .i18n import t
 from .workshop_view import predict_gate
 
@@ -97,7 +98,7 @@ def buttons_ui(stepper) -> None:
 
 def panels_ui(record, net, config) -> None:
     act = activation_of(record, net)
-    panels = figures.phase_figures(record, act, net.loss_name)
+    panels = figures.phase_figures(record, act, net.loss_name, prev_activation_name=net.activation)
     per_row = 3
     for start in range(0, len(panels), per_row):
         cols = st.columns(per_row)
@@ -146,10 +147,12 @@ def start_ui(stepper, config) -> None:
     st.info(t("press_next"))
     cols = st.columns(2)
     with cols[0]:
-        st.plotly_chart(figures.heatmap(stepper.X, "a[0] = X", kind="plain"), config=PLOT_CONFIG)
+        st.plotly_chart(figures.heatmap(stepper.X, "a[0] = X", kind="signed"), config=PLOT_CONFIG)
         st.caption(t("batch_inputs"))
     with cols[1]:
-        st.plotly_chart(figures.heatmap(stepper.Y, "y", kind="plain"), config=PLOT_CONFIG)
+        zrange = figures.activation_range(st.session_state["net"].output_activation)
+        st.plotly_chart(figures.heatmap(stepper.Y, "y", kind="activation" if zrange else "signed",
+                                        zrange=zrange), config=PLOT_CONFIG)
         st.caption(t("batch_targets"))
 
 
@@ -163,8 +166,9 @@ def step_view() -> None:
     left, right = st.columns([2, 1])
     with right:
         highlight = (record.kind, record.layer) if record else None
-        st.plotly_chart(figures.network_diagram(net.sizes, net.weights, net.biases, highlight),
-                        config=PLOT_CONFIG, width="stretch")
+        diagram = cached("diagram", (network_key(net), highlight), lambda: figures.network_diagram(
+            net.sizes, net.weights, net.biases, highlight))
+        st.plotly_chart(diagram, config=PLOT_CONFIG, width="stretch")
         st.caption(t("diagram_caption"))
     with left:
         if record is None:

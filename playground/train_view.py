@@ -13,6 +13,7 @@ import streamlit as st
 from bp_core import datasets, figures, limits, train
 
 from . import state
+from .figcache import cached, network_key
 from .i18n import t
 
 PLOT_CONFIG = {"displayModeBar": False}
@@ -76,15 +77,17 @@ def train_view() -> None:
     else:
         st.caption(t("train_nothing_yet"))
     st.markdown(f"**{t('what_the_net_does')}**")
+    key = (network_key(net), config.data, config.seed)
     if config.data in datasets.TWO_D:
-        st.plotly_chart(figures.decision_boundary(net, test_set), config=PLOT_CONFIG,
-                        key="boundary")
+        fig = cached("boundary", key, lambda: figures.decision_boundary(net, test_set))
+        st.plotly_chart(fig, config=PLOT_CONFIG, key="boundary")
         st.caption(t("boundary_caption"))
     elif config.data == "sine":
-        st.plotly_chart(figures.fitted_curve(net, test_set), config=PLOT_CONFIG, key="fit")
+        fig = cached("fit", key, lambda: figures.fitted_curve(net, test_set))
+        st.plotly_chart(fig, config=PLOT_CONFIG, key="fit")
     elif config.data == "digits":
-        st.plotly_chart(figures.digit_predictions(net, test_set), config=PLOT_CONFIG,
-                        key="digit_predictions")
+        fig = cached("digits", key, lambda: figures.digit_predictions(net, test_set))
+        st.plotly_chart(fig, config=PLOT_CONFIG, key="digit_predictions")
     else:
         st.write(t("mazur_output", out=net.forward(train_set.X).round(9).tolist(),
                    y=train_set.Y.tolist()))
