@@ -96,10 +96,18 @@ def buttons_ui(stepper) -> None:
                       n=stepper.X.shape[0], done=stepper.position, total=len(stepper.phases)))
 
 
-def panels_ui(record, net, config) -> None:
+def update_layer_ui(net) -> int:
+    """The update changes every layer; the learner looks at one at a time."""
+    return st.selectbox(t("layer_label"), list(range(net.num_layers)),
+                        index=net.num_layers - 1, key="update_layer")
+
+
+def panels_ui(record, net, config, layer: int | None = None) -> None:
     act = activation_of(record, net)
     panels = figures.phase_figures(record, act, net.loss_name, prev_activation_name=net.activation)
-    per_row = 3
+    if record.kind == "update":  # three panels per layer: before, −η·grad, after
+        panels = panels[3 * layer:3 * layer + 3]
+    per_row = min(4, len(panels))
     for start in range(0, len(panels), per_row):
         cols = st.columns(per_row)
         for col, (caption, fig) in zip(cols, panels[start:start + per_row]):
@@ -111,7 +119,7 @@ def panels_ui(record, net, config) -> None:
             st.plotly_chart(figures.digit_images(record.arrays["a_prev"]), config=PLOT_CONFIG)
 
 
-def equations_ui(record, net, config) -> None:
+def equations_ui(record, net, config, update_layer: int | None = None) -> None:
     act = activation_of(record, net)
     st.markdown(f"**{t('equations_header')}**")
     for eq in equations.general(record.kind, record.layer, net.num_layers, act, net.loss_name):
@@ -121,8 +129,7 @@ def equations_ui(record, net, config) -> None:
     n = st.session_state["stepper"].X.shape[0]
     cols = st.columns(3)
     if record.kind == "update":
-        layer = cols[0].selectbox(t("layer_label"), list(range(net.num_layers)),
-                                  index=net.num_layers - 1, key="eq_layer")
+        layer = update_layer
     else:
         layer = record.layer if record.layer is not None else net.num_layers - 1
     n_out, n_in = net.sizes[layer + 1], net.sizes[layer]
@@ -179,6 +186,7 @@ def step_view() -> None:
                       next=(record.layer or 0) + 1))
     if not predict_gate(record):
         return
-    panels_ui(record, net, config)
+    layer = update_layer_ui(net) if record.kind == "update" else None
+    panels_ui(record, net, config, layer)
     with st.expander(t("equations_expander"), expanded=True):
-        equations_ui(record, net, config)
+        equations_ui(record, net, config, layer)
