@@ -21,7 +21,8 @@ from playground.i18n import t
 from playground.save_view import save_view
 from playground.step_view import step_view
 from playground.train_view import train_view
-from playground.workshop_view import install_pending_preset, scenario_ui
+from playground.figcache import network_key
+from playground.workshop_view import install_pending_preset
 
 log = logging.getLogger("backprop_playground")
 
@@ -37,7 +38,9 @@ def page() -> None:
 
     st.title(t("title"))
     st.caption(t("subtitle"))
-    scenario_ui()
+    # The step view (a fragment) compares this with the network it draws, to know when
+    # the rest of the page is stale.
+    st.session_state["page_network_key"] = network_key(st.session_state["net"])
     mode = st.session_state.get("mode", "play")
     if mode == "bughunt":
         bughunt_view()

@@ -203,6 +203,16 @@ def cpu_seconds(pids: list[int]) -> float | None:
     return total / ticks if seen else None
 
 
+def machine_busy_seconds() -> float | None:
+    """CPU seconds the whole machine spent busy since boot (all cores, /proc/stat)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def descendants(root: int) -> list[int]:
     """Process ids of all descendants of ``root`` (here: Playwright's driver and Chromium)."""
     children: dict[int, list[int]] = {}
@@ -442,12 +452,18 @@ async def run_load(url: str, pids: list[int], opts) -> dict:
                     sampler.wave_peak = 0.0
                     cpu0, t0 = cpu_seconds(pids), time.monotonic()
                     bcpu0 = browser_cpu.read()
+                    busy0, me0 = machine_busy_seconds(), cpu_seconds([me])
                     results = await asyncio.gather(*(
                         visitor(browser, target, wave, user, opts, friendly)
                         for user in range(1, opts.users + 1)))
                     elapsed = time.monotonic() - t0
                     cpu1 = cpu_seconds(pids)
                     bcpu1 = browser_cpu.read()
+                    busy1, me1 = machine_busy_seconds(), cpu_seconds([me])
+                    ours = (bcpu1 - bcpu0) + (me1 - me0) + (
+                        0 if cpu0 is None or cpu1 is None else cpu1 - cpu0)
+                    other = None if busy0 is None or busy1 is None else max(
+                        0.0, busy1 - busy0 - ours)
                     await asyncio.sleep(opts.settle)
                     after = sampler.sample()
                     all_results += results
@@ -457,6 +473,8 @@ async def run_load(url: str, pids: list[int], opts) -> dict:
                         "rss_peak_mb": sampler.wave_peak or None, "rss_after_mb": after,
                         "server_cpu_s": None if cpu0 is None or cpu1 is None else cpu1 - cpu0,
                         "browser_cpu_s": bcpu1 - bcpu0,
+                        "load_script_cpu_s": me1 - me0,
+                        "other_cpu_s": other,
                         "error_messages": [f"user {r.user}: {e}" for r in results
                                            for e in r.errors],
                     })
@@ -485,6 +503,8 @@ async def run_load(url: str, pids: list[int], opts) -> dict:
             "server_cpu_s": None if cpu_start is None or cpu_end is None
             else cpu_end - cpu_start,
             "browser_cpu_s": browser_cpu.total,
+            "other_cpu_s": sum(w["other_cpu_s"] or 0 for w in waves),
+            "seconds": sum(w["seconds"] for w in waves),
         },
         "waves": waves,
     }
@@ -581,26 +601,29 @@ def targets(result: dict) -> list[tuple[str, bool | None, str]]:
 
 
 def table(result: dict) -> str:
-    head = ("| wave | users | clicks | errors | redraw p50 s | redraw p95 s | redraw max s "
+    head = ("| wave | users | wall s | clicks | errors "
+            "| redraw p50 s | redraw p95 s | redraw max s "
             "| shown p50 s | shown p95 s | server p50 s | server p95 s | kB/click "
             "| load p50 s | RSS peak MB | RSS after MB "
-            "| server CPU s | browsers CPU s |")
+            "| server CPU s | browsers CPU s | other CPU s |")
     rows = [head, "|" + "---|" * (head.count("|") - 1)]
 
-    def row(label, users, d, peak, after, cpu, bcpu):
-        return (f"| {label} | {users} | {d['clicks']} | {d['errors']} | "
+    def row(label, users, d, peak, after, cpu, bcpu, other):
+        return (f"| {label} | {users} | {_fmt(d.get('seconds'), 0)} | {d['clicks']} | "
+                f"{d['errors']} | "
                 f"{_fmt(d['redraw_p50_s'])} | {_fmt(d['redraw_p95_s'])} | "
                 f"{_fmt(d['redraw_max_s'])} | {_fmt(d['shown_p50_s'])} | "
                 f"{_fmt(d['shown_p95_s'])} | {_fmt(d['server_p50_s'])} | "
                 f"{_fmt(d['server_p95_s'])} | {_fmt(d['kb_per_click'], 0)} | "
                 f"{_fmt(d['load_p50_s'])} | {_fmt(peak, 0)} | "
-                f"{_fmt(after, 0)} | {_fmt(cpu, 1)} | {_fmt(bcpu, 1)} |")
+                f"{_fmt(after, 0)} | {_fmt(cpu, 1)} | {_fmt(bcpu, 1)} | {_fmt(other, 1)} |")
     for w in result["waves"]:
         rows.append(row(w["wave"], w["users"], w, w["rss_peak_mb"], w["rss_after_mb"],
-                        w["server_cpu_s"], w["browser_cpu_s"]))
+                        w["server_cpu_s"], w["browser_cpu_s"], w["other_cpu_s"]))
     o = result["overall"]
     rows.append(row("all", result["settings"]["users"] * result["settings"]["waves"], o,
-                    o["rss_peak_mb"], o["rss_final_mb"], o["server_cpu_s"], o["browser_cpu_s"]))
+                    o["rss_peak_mb"], o["rss_final_mb"], o["server_cpu_s"], o["browser_cpu_s"],
+                    o["other_cpu_s"]))
     return "\n".join(rows)
 
 
@@ -629,16 +652,22 @@ def markdown(result: dict, command: str) -> str:
         f"Python {m['python']}, Streamlit {m['streamlit']}. The server, the headless "
         f"Chromium and the load script all ran on this machine.",
         "",
-        f"Setup: {s['users']} visitors per wave (one browser context and one Streamlit "
+        f"Setup: {s['users']} visitor(s) per wave (one browser context and one Streamlit "
         f"session each), {s['waves']} waves one after the other, {s['clicks']} clicks on "
         f"Next per visitor with {s['think']:g} s between clicks, app URL `?{s['query']}`. "
         f"Memory is sampled {s['settle']:g} s after each wave's sessions closed."
         + ("" if s.get("pin_server") is None else
            f" The server was pinned to CPU {s['pin_server']} and the browsers to the others."),
         "",
-        "*redraw* is click-to-redraw: from the click until the new phase is shown, every "
-        "chart drawn and the page settled. *shown* is until the caption shows the new "
-        "phase. *load* is from opening the URL until the first page is drawn.",
+        "Columns: *redraw* is click-to-redraw, measured in the page from the click until "
+        "the new phase is shown, every chart is drawn and the page has settled (the "
+        "target). *shown* is until the caption shows the new phase. *server* is the "
+        "server's share, from the click's websocket frame to the server's last answer "
+        "frame, both stamped by Chromium's network stack; *kB/click* is what those frames "
+        "carried. *load* is from opening the URL to the first complete page. *RSS* is the "
+        "server process's resident memory. The CPU columns are CPU-seconds used during "
+        "the wave by the server, by the headless Chromium processes, and by everything "
+        "else on the machine (other jobs; not the load script).",
         "",
         report(result),
         "",

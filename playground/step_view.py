@@ -16,7 +16,7 @@ from bp_core.stepper import phase_label
 from . import state
 from .figcache import cached, network_key
 from .i18n import t
-from .workshop_view import predict_gate
+from .workshop_view import predict_gate, scenario_ui
 
 PLOT_CONFIG = {"displayModeBar": False}
 
@@ -166,6 +166,11 @@ def start_ui(stepper, config) -> None:
 @st.fragment
 def step_view() -> None:
     net, stepper, config = (st.session_state[k] for k in ("net", "stepper", "config"))
+    if network_key(net) != st.session_state.get("page_network_key"):
+        # The update (or its undo) changed the weights: the other tabs' pictures are
+        # stale, so this one time the whole page reruns, not just this fragment.
+        st.rerun(scope="app")
+    scenario_ui()
     buttons_ui(stepper)
     st.markdown(timeline_markdown(stepper))
     state.show_messages()

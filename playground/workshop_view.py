@@ -59,7 +59,7 @@ class _Pictures:
         rows = [{t("mazur_quantity"): name, t("mazur_value"): f"{numbers[name]:.9g}"}
                 for name in MAZUR_ROWS if name in numbers]
         if rows:
-            st.dataframe(rows, hide_index=True, key="mazur_table")
+            st.table(rows)  # a plain HTML table: its numbers are text a learner can copy
         else:
             st.caption(t("press_next"))
 

@@ -65,6 +65,15 @@ def start_server(port: int, extra_args: list[str] | None = None,
                             env={**os.environ, **(env or {})})
 
 
+# CI shares two cores between the server, Chromium and pytest: give every expectation
+# time to come true instead of Playwright's default 5 s.
+try:
+    from playwright.sync_api import expect
+    expect.set_options(timeout=20_000)
+except ImportError:  # the AppTest-only tests do not need Playwright
+    pass
+
+
 @pytest.fixture(scope="session")
 def app_url():
     """A real Streamlit server for the browser tests, on a free loopback port."""

@@ -32,7 +32,7 @@ def test_mazur_scenario_shows_the_posts_numbers():
         click(at, "step_next")  # F0 F1 Loss
     assert "0.298371109" in " ".join(el.value for el in at.latex)
     click(at, "step_pass")
-    table = at.dataframe[0].value
+    table = at.table[0].value
     values = dict(zip(table.iloc[:, 0], table.iloc[:, 1]))
     assert values["E_total"] == "0.298371109"
     assert values["w5"] == "0.35891648"
