@@ -15,13 +15,13 @@ import streamlit as st
 
 from playground import sidebar, state
 from playground.bughunt_view import bughunt_view
-from playground.exercises_view import exercises_view
 from playground.check_view import gradcheck_view
+from playground.exercises_view import exercises_view
+from playground.figcache import network_key
 from playground.i18n import t
 from playground.save_view import save_view
 from playground.step_view import step_view
 from playground.train_view import train_view
-from playground.figcache import network_key
 from playground.workshop_view import install_pending_preset
 
 log = logging.getLogger("backprop_playground")

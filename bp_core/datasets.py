@@ -41,7 +41,7 @@ class Dataset:
             return self.Y.argmax(axis=1)
         return None
 
-    def subset(self, index) -> "Dataset":
+    def subset(self, index) -> Dataset:
         return Dataset(self.name, self.X[index], self.Y[index], self.task)
 
 

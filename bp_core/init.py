@@ -27,7 +27,8 @@ INITS = ["normal", "scaled", "xavier", "he"]
 _ZERO_BIAS = {"xavier", "he"}
 
 
-def initialise(sizes: list[int], scheme: str, seed: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def initialise(sizes: list[int], scheme: str,
+               seed: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
     if scheme not in INITS:
         raise ValueError(f"unknown init {scheme!r}; choose one of {', '.join(INITS)}")
     rng = np.random.default_rng(seed)

@@ -18,8 +18,8 @@ and δ = a − y, which is why those pairs learn fast when the output saturates
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -110,7 +110,8 @@ class Stepper:
         if not (np.isfinite(l2) and l2 >= 0):
             raise ValueError(f"l2 must be a non-negative number, got {l2!r}")
         self.net, self.X, self.Y = net, X.copy(), Y.copy()
-        self.learning_rate, self.l2, self.update_biases = float(learning_rate), float(l2), update_biases
+        self.learning_rate, self.l2 = float(learning_rate), float(l2)
+        self.update_biases = update_biases
         self.phases = phases(net.num_layers)
         self.history: list[PhaseRecord] = []
         # Working state of the pass, filled phase by phase.

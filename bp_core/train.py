@@ -13,8 +13,8 @@ and the result says ``diverged``: no bare numpy warning is raised.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 

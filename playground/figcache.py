@@ -9,7 +9,7 @@ private.
 from __future__ import annotations
 
 import hashlib
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st

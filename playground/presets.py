@@ -8,8 +8,8 @@ language catalogues under ``preset_<name>_title`` and ``preset_<name>_text``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from bp_core import Network, datasets
 

@@ -15,8 +15,8 @@ from bp_core import Network, limits
 
 from . import config as cfg
 from . import sidebar, state
-from .text import as_text
 from .i18n import t
+from .text import as_text
 
 
 def parse_upload(data: bytes, config: cfg.Config) -> tuple[Network, cfg.Config]:

@@ -22,7 +22,8 @@ def seed_widgets(config: cfg.Config) -> None:
     """Put a Config into the widgets' session_state (before they are drawn)."""
     ss = st.session_state
     ss["data"], ss["act"], ss["out"], ss["loss"] = config.data, config.act, config.out, config.loss
-    ss["init"], ss["lr"], ss["batch"], ss["seed"] = config.init, config.lr, config.batch, config.seed
+    ss["init"], ss["lr"], ss["batch"] = config.init, config.lr, config.batch
+    ss["seed"] = config.seed
     ss["l2"], ss["epochs"] = config.l2, config.epochs
     ss["n_hidden"] = len(config.hidden)
     for i, n in enumerate(config.hidden):

@@ -43,7 +43,7 @@ def test_fuzzed_url_never_crashes_and_stays_within_limits(params):
     assert 1 <= config.batch <= limits.APP_MAX_BATCH
     assert 0 <= config.l2 <= limits.APP_MAX_L2
     warned = " ".join(w.value for w in at.warning)
-    for name, value in params.items():
+    for value in params.values():
         if "<" in value or "](" in value:
             assert value not in texts(at), "user text must not be echoed as markup"
     parsed, problems = cfg.parse_query(params)

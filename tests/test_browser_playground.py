@@ -82,7 +82,7 @@ def test_step_a_whole_pass_heatmaps_change_and_back_restores(page: Page, app_url
         expect(status(page)).to_contain_text(f"phase {k} of 6")
         expect(page.locator(CHART).first).to_be_visible()
         # Every phase draws something different from the one before it.
-        assert eventually(lambda: heatmap_data(page) != previous), f"phase {k} drew nothing new"
+        assert eventually(lambda before=previous: heatmap_data(page) != before), f"phase {k} is new"
         previous = settled(page)
         seen.append(previous)
         if k == 4:
