@@ -23,6 +23,13 @@ The conventions every figure keeps, so a colour means the same thing in every pa
   NaN and ±inf are never drawn: they become gaps and the title says
   `NONFINITE_NOTE`.
 
+Every word a figure shows (captions, titles, axis titles, legend and hover names)
+has a key in `TEXT`, whose value is its English template.  Every public function
+takes an optional translator ``tr(key, values) -> str``; without one the English
+template is filled in, so notebooks work unchanged.  The app passes a translator
+that looks the key up (prefixed ``fig_``) in its language catalogue.  Notation
+(a[l], z[l], delta[l], grad_w[l], ...) is never translated.
+
 Every function is pure: it copies what it draws and never mutates its inputs.  The
 functions that need a network only call ``net.forward``.  Only numpy and plotly are
 used (no Streamlit), so the figures work in a notebook as they do in the app.
@@ -31,7 +38,7 @@ used (no Streamlit), so the figures work in a notebook as they do in the app.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import plotly.graph_objects as go
@@ -48,7 +55,8 @@ if TYPE_CHECKING:  # only for annotations: keeps this module's imports numpy + p
     from .train import History
 
 __all__ = ["BOUNDED_SCALE", "FPRIME_RANGE", "IMAGE_SCALE", "MAX_DRAWN_NEURONS", "MAX_IMAGES",
-           "MAX_ROWS", "NONFINITE_NOTE", "PLAIN_SCALE", "SIGNED_SCALE", "accuracy_curves",
+           "MAX_ROWS", "NONFINITE_NOTE", "PLAIN_SCALE", "SIGNED_SCALE", "TEXT", "Translator",
+           "accuracy_curves",
            "activation_range", "decision_boundary", "digit_images", "digit_predictions",
            "fitted_curve", "gradcheck_figure", "gradcheck_heatmaps", "gradient_norms",
            "heatmap", "loss_curves", "network_diagram", "phase_figures", "weight_images"]
@@ -69,7 +77,7 @@ TEXT_MAX_CELLS = 40         # matrices this small also print their values in the
 HOVER_FORMAT = ".9~g"       # 9 significant digits on hover (bp_core.equations.DIGITS), no
                             # trailing zeros; the data itself is never rounded
 TEXT_TEMPLATE = "%{z:.4~g}"  # the numbers printed in the cells of small matrices
-NONFINITE_NOTE = "(non-finite values hidden)"
+NONFINITE_NOTE = "(non-finite values hidden)"  # TEXT["nonfinite"], in English
 MISSING_BG = "#bdbdbd"      # what a hidden (non-finite) cell shows: the plot background
 
 _BOUNDED = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0)}
@@ -82,6 +90,127 @@ _LOSS_FORMULA = {"quadratic": "C_i = ½‖a − y‖²",
                  "log_likelihood": "C_i = −Σ_j y ln a"}
 _MATCHED = {("cross_entropy", "sigmoid"), ("log_likelihood", "softmax")}  # delta = a − y
 
+# The English template of every word the figures show, by key: the one source of this
+# text.  A translator gets these keys and the values that fill the {placeholders}.
+TEXT: dict[str, str] = {
+    # notes under a title
+    "nonfinite": NONFINITE_NOTE,
+    "first_examples": "(first {shown} of {n} examples)",
+    "first_neurons": "(first {shown} of {n} neurons)",
+    "first_images": "(first {shown} of {n} images)",
+    "zero_drawn_at_floor": "(0 drawn at the floor)",
+    "zero_shown_at_floor": "(0 shown at the floor)",
+    # rows, columns and values of the heatmaps
+    "example": "example",
+    "neuron": "neuron",
+    "value": "value",
+    "output_neuron_j": "output neuron j",
+    "input_neuron_k": "input neuron k",
+    "with_bias_title": "{w}, {b} (column b)",
+    "with_bias_value": "{w} (column b: {b})",
+    # the forward phase
+    "input_title": "a[0] = X (input)",
+    "cap_input": "a[0] = X, the input: one row per example, one column per input neuron.",
+    "cap_prev": "a[{l}], the activations coming into layer {l}: one row per example.",
+    "cap_weights": "W[{l}]: row j is a neuron of a[{next}], column k a neuron of a[{l}]; "
+                   "the last column b is the bias b[{l}].",
+    "cap_z": "z[{l}] = a[{l}] @ W[{l}].T + b[{l}]: the weighted input of each neuron, "
+             "for each example.",
+    "cap_a": "a[{next}] = {act}(z[{l}]): what layer {l} passes on.",
+    "cap_a_range": "a[{next}] = {act}(z[{l}]): what layer {l} passes on, on the fixed "
+                   "range {range}.",
+    # the loss phase
+    "output_sub": "a[L] (output)",
+    "target_sub": "y (target)",
+    "output_target_title": "output a[L] and target y",
+    "costs_title": "C_i per example; loss C = {loss}",
+    "mean_plus_l2": "(mean C_i = {mean}, plus the L2 term)",
+    "cap_output": "The output a[L] beside the target y, one row per example, on one colour "
+                  "scale.",
+    "cap_costs": "The cost of each example, {formula}; the loss C is their mean.",
+    "cap_costs_l2": "The cost of each example, {formula}; the loss C is their mean plus the "
+                    "L2 term.",
+    # the backward phase
+    "delta_next_title": "delta[{next}] (from above)",
+    "cap_delta_next": "delta[{next}], the error already found one layer up.",
+    "cap_fprime": "f'(z[{l}]) = {act}'(z[{l}]): how much each neuron lets an error through "
+                  "(0 = none).",
+    "cap_bp2": "BP2: delta[{l}] = dC_i/dz[{l}], the error of layer {l}, sent back through "
+               "W[{next}] and scaled by f'(z[{l}]).",
+    "cap_bp1": "BP1: delta[{l}] = dC_i/dz[{l}] at the output; {why}.",
+    "why_matched": "f'(z) cancels for {loss} with a {act} output",
+    "why_jacobian": "J is the softmax Jacobian, diag(a) − a a.T",
+    "why_quadratic": "the quadratic cost's dC_i/da times f'(z)",
+    "why_loss": "from the loss",
+    "cap_gradients": "BP4 and BP3: grad_w[{l}] = delta[{l}].T @ a[{l}] / n{l2}, and "
+                     "grad_b[{l}] = the mean of delta[{l}] over the batch as the last "
+                     "column b.",
+    # the update phase
+    "before_title": "{w}, {b} before",
+    "after_title": "{w}, {b} after",
+    "largest_change": "(largest |change| {largest}, on W's colours)",
+    "cap_before": "Layer {l}: W[{l}] and b[{l}] before the update.",
+    "cap_change": "Layer {l}: the change −η·grad_w[{l}] and −η·grad_b[{l}] (column b), "
+                  "η = {eta}.",
+    "cap_after": "Layer {l}: W[{l}] and b[{l}] after the update; the three panels share "
+                 "one colour range.",
+    # the network diagram
+    "diagram_title": "weights (lines) and biases (fill)",
+    "column_input": "input ({n})",
+    "column_hidden": "hidden ({n})",
+    "column_output": "output ({n})",
+    "weight_row_column": "row j = {j}, column k = {k}",
+    "input_neuron_hover": "a[0] neuron {j} (input)",
+    "neuron_hover": "a[{l}] neuron {j}",
+    "not_drawn": "neurons {first}–{last} of a[{l}] not drawn",
+    # training curves
+    "epoch": "epoch",
+    "train_loss": "train loss",
+    "test_loss": "test loss",
+    "loss_axis": "loss C",
+    "loss_title": "loss per epoch",
+    "loss_title_log": "loss per epoch (log scale)",
+    "train_accuracy": "train accuracy",
+    "test_accuracy": "test accuracy",
+    "accuracy": "accuracy",
+    "accuracy_title": "accuracy per epoch",
+    # what the network computes
+    "label": "label {label}",
+    "boundary_title": "network output {name}",
+    "fit_data": "data (x, y)",
+    "fit_network": "network a[L](x)",
+    "fit_title": "the data and the network's fit",
+    # images
+    "image_hover": "image {i}, pixel row {row}, column {col}",
+    "pixel": "pixel",
+    "prediction": "pred {pred} / true {true}",
+    "predictions_title": "predictions: {right} of {count} right",
+    "neuron_n": "neuron {j}",
+    "weight_pixel": "W[0][j, pixel]",
+    "weight_images_title": "W[0] rows as 8×8 images",
+    # gradient checks and gradient sizes
+    "layer_n": "layer {l}",
+    "pass": "pass",
+    "fail": "FAIL",
+    "max_rel_error": "max relative error",
+    "tolerance": "tolerance {tol}",
+    "gradcheck_title": "gradient check (pass below {tol})",
+    "log_rel_error": "log10(rel error)",
+    "tolerance_tick": "{cut} tolerance",
+    "cell_hover": "output neuron j = {j}, input neuron k = {k}",
+    "rel_error": "rel error",
+    "analytic": "analytic",
+    "numeric": "numeric",
+    "gradcheck_layer_title": "layer {l}: relative error, red fails",
+    "mean_abs_delta": "mean |delta[l]|",
+    "size": "size",
+    "norms_title": "gradient size per layer",
+}
+
+# A translator: tr(key, values) returns the text of TEXT[key] in some language,
+# filled with values (a dict of str to str or int).
+Translator = Callable[[str, dict], str]
+
 _MARGIN = dict(l=50, r=10, t=40, b=36)
 _FONT = dict(size=11)
 _TOP_LEGEND = dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom")
@@ -93,6 +222,13 @@ def activation_range(name: str | None) -> tuple[float, float] | None:
 
 
 # --- helpers ------------------------------------------------------------------
+def _tx(tr: Translator | None, key: str, **values: object) -> str:
+    """The words of key: translated by tr, else the English template."""
+    if tr is None:
+        return TEXT[key].format(**values)
+    return tr(key, values)
+
+
 def _as_float(values: object) -> np.ndarray:
     """A float64 copy, so nothing drawn is a view of the caller's array."""
     return np.array(values, dtype=np.float64)
@@ -112,11 +248,15 @@ def _finite_or_none(arr: np.ndarray) -> tuple[object, bool]:
     return obj.tolist(), True
 
 
-def _cap_rows(arr: np.ndarray, what: str = "examples") -> tuple[np.ndarray, str]:
-    """The first MAX_ROWS rows and a note saying so ("" when nothing was cut)."""
+def _cap_rows(arr: np.ndarray, what: str = "examples",
+              tr: Translator | None = None) -> tuple[np.ndarray, str]:
+    """The first MAX_ROWS rows and a note saying so ("" when nothing was cut).
+
+    what: "examples" or "neurons", what the rows are.
+    """
     n = arr.shape[0]
     if n > MAX_ROWS:
-        return arr[:MAX_ROWS], f"(first {MAX_ROWS} of {n} {what})"
+        return arr[:MAX_ROWS], _tx(tr, f"first_{what}", shown=MAX_ROWS, n=n)
     return arr, ""
 
 
@@ -214,9 +354,10 @@ def _matrix_axes(fig: go.Figure, row_name: str, col_name: str) -> None:
 
 def _matrix_figure(arr: np.ndarray, title: str, kind: str, zrange, row_name: str,
                    col_name: str, value_name: str, col_labels: list[str] | None = None,
-                   row_what: str = "examples", note: str = "") -> go.Figure:
+                   row_what: str = "examples", note: str = "",
+                   tr: Translator | None = None) -> go.Figure:
     """The one heatmap builder: arr is 2-D float64, already a copy."""
-    arr, cut = _cap_rows(arr, row_what)
+    arr, cut = _cap_rows(arr, row_what, tr)
     z, hidden = _finite_or_none(arr)
     n_rows, n_cols = arr.shape
     trace = dict(type="heatmap", z=z, x=col_labels or _labels(n_cols), y=_labels(n_rows),
@@ -226,7 +367,8 @@ def _matrix_figure(arr: np.ndarray, title: str, kind: str, zrange, row_name: str
                  **_colour_args(kind, zrange))
     if arr.size <= TEXT_MAX_CELLS:  # small matrices (Mazur's 2-2-2) print their numbers
         trace.update(texttemplate=TEXT_TEMPLATE, textfont=dict(size=11))
-    layout = _layout(title, _height(n_rows), [note, cut, NONFINITE_NOTE if hidden else ""],
+    layout = _layout(title, _height(n_rows),
+                     [note, cut, _tx(tr, "nonfinite") if hidden else ""],
                      plot_bgcolor=MISSING_BG, xaxis=_matrix_axis(col_name, n=n_cols),
                      yaxis=_matrix_axis(row_name, rows=True, n=n_rows))
     return go.Figure(dict(data=[trace], layout=layout))
@@ -239,18 +381,29 @@ def _with_bias(W: object, b: object) -> np.ndarray:
 
 
 def _params_figure(W: object, b: object, title: str, value_name: str,
-                   zrange=None, note: str = "") -> go.Figure:
+                   zrange=None, note: str = "", tr: Translator | None = None) -> go.Figure:
     """W[l] (n_out, n_in) with b[l] as an extra last column labelled "b"."""
     Wb = _with_bias(W, b)
-    return _matrix_figure(Wb, title, "signed", zrange, "output neuron j", "input neuron k",
-                          value_name, col_labels=_labels(Wb.shape[1] - 1) + ["b"],
-                          row_what="neurons", note=note)
+    return _matrix_figure(Wb, title, "signed", zrange, _tx(tr, "output_neuron_j"),
+                          _tx(tr, "input_neuron_k"), value_name,
+                          col_labels=_labels(Wb.shape[1] - 1) + ["b"], row_what="neurons",
+                          note=note, tr=tr)
+
+
+def _pair(tr: Translator | None, key: str, w: str, b: str) -> str:
+    """A title or value name of a matrix with its bias column: "W[0], b[0] (column b)"."""
+    return _tx(tr, key, w=w, b=b)
 
 
 # --- heatmaps -------------------------------------------------------------------
-def heatmap(values, title: str, kind: str = "signed", zrange=None, row_name: str = "example",
-            col_name: str = "neuron", value_name: str = "value") -> go.Figure:
+def heatmap(values, title: str, kind: str = "signed", zrange=None, row_name: str | None = None,
+            col_name: str | None = None, value_name: str | None = None, *,
+            tr: Translator | None = None) -> go.Figure:
     """A heatmap of a 1-D (drawn as one row) or 2-D array: rows examples, columns neurons.
+
+    row_name, col_name and value_name name the rows, columns and values on the axes
+    and in the hover text; by default "example", "neuron" and "value" (translated
+    by tr when it is given).
 
     kind: "signed" (diverging `SIGNED_SCALE`, zmid = 0; a given zrange is made
     symmetric about 0), "activation" (`BOUNDED_SCALE` over zrange, e.g.
@@ -264,18 +417,23 @@ def heatmap(values, title: str, kind: str = "signed", zrange=None, row_name: str
         arr = arr[None, :]
     elif arr.ndim != 2:
         raise ValueError(f"heatmap needs a 1-D or 2-D array, got shape {arr.shape}")
-    return _matrix_figure(arr, title, kind, zrange, row_name, col_name, value_name)
+    row_name = _tx(tr, "example") if row_name is None else row_name
+    col_name = _tx(tr, "neuron") if col_name is None else col_name
+    value_name = _tx(tr, "value") if value_name is None else value_name
+    return _matrix_figure(arr, title, kind, zrange, row_name, col_name, value_name, tr=tr)
 
 
-def _activation_panel(values, title: str, name: str | None, value_name: str) -> go.Figure:
+def _activation_panel(values, title: str, name: str | None, value_name: str,
+                      tr: Translator | None = None) -> go.Figure:
     rng = activation_range(name)
     return heatmap(values, title, "activation" if rng else "signed", rng,
-                   value_name=value_name)
+                   value_name=value_name, tr=tr)
 
 
 # --- the phases of the stepper ------------------------------------------------------
 def phase_figures(record: PhaseRecord, activation_name: str, loss_name: str | None = None,
-                  prev_activation_name: str | None = None) -> list[tuple[str, go.Figure]]:
+                  prev_activation_name: str | None = None, *,
+                  tr: Translator | None = None) -> list[tuple[str, go.Figure]]:
     """(caption, figure) pairs for the panels of one stepper phase, in reading order.
 
     activation_name: the activation of the record's layer (forward, backward), or the
@@ -283,44 +441,44 @@ def phase_figures(record: PhaseRecord, activation_name: str, loss_name: str | No
     titles.  prev_activation_name: the activation that produced a[l] (the hidden
     one), used only by a forward record with l > 0 to fix a[l]'s colour range; when
     not given a[l] is drawn as signed, which never clips.  a[0] = X is always signed.
+    tr: an optional translator of the captions and the figures' words.
     """
     kind, l, A = record.kind, record.layer, record.arrays
     if kind == "forward":
-        return _forward_figures(l, A, activation_name, prev_activation_name)
+        return _forward_figures(l, A, activation_name, prev_activation_name, tr)
     if kind == "loss":
-        return _loss_figures(A, activation_name, loss_name)
+        return _loss_figures(A, activation_name, loss_name, tr)
     if kind == "backward":
-        return _backward_figures(l, A, activation_name, loss_name)
+        return _backward_figures(l, A, activation_name, loss_name, tr)
     if kind == "update":
-        return _update_figures(A)
+        return _update_figures(A, tr)
     raise ValueError(f"unknown phase kind {kind!r}")
 
 
-def _forward_figures(l: int, A, act: str, prev_act: str | None):
+def _forward_figures(l: int, A, act: str, prev_act: str | None, tr: Translator | None = None):
     if l == 0:
-        first = ("a[0] = X, the input: one row per example, one column per input neuron.",
-                 heatmap(A["a_prev"], "a[0] = X (input)", "signed", value_name="a[0]"))
+        first = (_tx(tr, "cap_input"),
+                 heatmap(A["a_prev"], _tx(tr, "input_title"), "signed", value_name="a[0]",
+                         tr=tr))
     else:
-        first = (f"a[{l}], the activations coming into layer {l}: one row per example.",
-                 _activation_panel(A["a_prev"], f"a[{l}]", prev_act, f"a[{l}]"))
+        first = (_tx(tr, "cap_prev", l=l),
+                 _activation_panel(A["a_prev"], f"a[{l}]", prev_act, f"a[{l}]", tr))
+    rng = activation_range(act)
     return [
         first,
-        (f"W[{l}]: row j is a neuron of a[{l + 1}], column k a neuron of a[{l}]; "
-         f"the last column b is the bias b[{l}].",
-         _params_figure(A["W"], A["b"], f"W[{l}], b[{l}] (column b)",
-                        f"W[{l}] (column b: b[{l}])")),
-        (f"z[{l}] = a[{l}] @ W[{l}].T + b[{l}]: the weighted input of each neuron, "
-         "for each example.",
+        (_tx(tr, "cap_weights", l=l, next=l + 1),
+         _params_figure(A["W"], A["b"], _pair(tr, "with_bias_title", f"W[{l}]", f"b[{l}]"),
+                        _pair(tr, "with_bias_value", f"W[{l}]", f"b[{l}]"), tr=tr)),
+        (_tx(tr, "cap_z", l=l),
          heatmap(A["z"], f"z[{l}] = a[{l}] @ W[{l}].T + b[{l}]", "signed",
-                 value_name=f"z[{l}]")),
-        (f"a[{l + 1}] = {act}(z[{l}]): what layer {l} passes on"
-         + (f", on the fixed range {list(activation_range(act))}." if activation_range(act)
-            else "."),
-         _activation_panel(A["a"], f"a[{l + 1}] = {act}(z[{l}])", act, f"a[{l + 1}]")),
+                 value_name=f"z[{l}]", tr=tr)),
+        (_tx(tr, "cap_a_range", next=l + 1, act=act, l=l, range=str(list(rng))) if rng
+         else _tx(tr, "cap_a", next=l + 1, act=act, l=l),
+         _activation_panel(A["a"], f"a[{l + 1}] = {act}(z[{l}])", act, f"a[{l + 1}]", tr)),
     ]
 
 
-def _loss_figures(A, act: str, loss_name: str | None):
+def _loss_figures(A, act: str, loss_name: str | None, tr: Translator | None = None):
     a, y = _as_float(A["a"]), _as_float(A["y"])
     costs, loss = _as_float(A["costs"]), float(A["loss"])
     rng = activation_range(act)
@@ -331,97 +489,95 @@ def _loss_figures(A, act: str, loss_name: str | None):
     else:
         lo, hi = _symmetric(a, y)
         colour = dict(colorscale=SIGNED_SCALE, cmin=lo, cmax=hi, cmid=0)
-    a_shown, cut = _cap_rows(a)
+    a_shown, cut = _cap_rows(a, tr=tr)
+    example, neuron = _tx(tr, "example"), _tx(tr, "neuron")
     y_shown = y[:MAX_ROWS]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
-                        subplot_titles=("a[L] (output)", "y (target)"))
+                        subplot_titles=(_tx(tr, "output_sub"), _tx(tr, "target_sub")))
     hidden = False
     for col, (arr, name) in enumerate([(a_shown, "a[L]"), (y_shown, "y")], start=1):
         z, h = _finite_or_none(arr)
         hidden |= h
         trace = go.Heatmap(z=z, x=_labels(arr.shape[1]), y=_labels(arr.shape[0]),
                            coloraxis="coloraxis", xgap=1, ygap=1 if len(arr) <= 16 else 0,
-                           hovertemplate=_hover("example", "neuron", name))
+                           hovertemplate=_hover(example, neuron, name))
         if arr.size <= TEXT_MAX_CELLS // 2:
             trace.update(texttemplate=TEXT_TEMPLATE, textfont=dict(size=11))
         fig.add_trace(trace, row=1, col=col)
-    _matrix_axes(fig, "", "neuron")
-    fig.update_yaxes(title_text="example", col=1)
+    _matrix_axes(fig, "", neuron)
+    fig.update_yaxes(title_text=example, col=1)
     fig.update_annotations(font=dict(size=11))
     fig.update_layout(coloraxis=dict(colorbar=dict(thickness=12, len=0.9), **colour))
-    out_fig = _finish(fig, "output a[L] and target y", _height(len(a_shown)),
-                      [cut, NONFINITE_NOTE if hidden else ""], plot_bgcolor=MISSING_BG)
+    out_fig = _finish(fig, _tx(tr, "output_target_title"), _height(len(a_shown)),
+                      [cut, _tx(tr, "nonfinite") if hidden else ""], plot_bgcolor=MISSING_BG)
     out_fig.update_layout(margin=dict(out_fig.layout.margin.to_plotly_json(),
                                       t=out_fig.layout.margin.t + 16))
 
     mean = float(np.mean(costs)) if costs.size else float("nan")
     l2_note = ""
     if np.isfinite(mean) and np.isfinite(loss) and loss != mean:
-        l2_note = f"(mean C_i = {mean:.9g}, plus the L2 term)"
-    shown, cut = _cap_rows(costs)
+        l2_note = _tx(tr, "mean_plus_l2", mean=f"{mean:.9g}")
+    shown, cut = _cap_rows(costs, tr=tr)
     x, hidden = _finite_or_none(shown)
     bars = go.Figure(go.Bar(x=x, y=_labels(len(shown)), orientation="h",
                             marker_color=LINE_COLOURS[0],
-                            hovertemplate=f"example %{{y}}<br>C_i = %{{x:{HOVER_FORMAT}}}"
+                            hovertemplate=f"{example} %{{y}}<br>C_i = %{{x:{HOVER_FORMAT}}}"
                                           "<extra></extra>"))
-    bars.update_yaxes(type="category", autorange="reversed", title_text="example",
+    bars.update_yaxes(type="category", autorange="reversed", title_text=example,
                       tickfont=dict(size=10))
     bars.update_xaxes(title_text="C_i", rangemode="tozero")
-    _finish(bars, f"C_i per example; loss C = {loss:.9g}", _height(len(shown)),
-            [l2_note, cut, NONFINITE_NOTE if hidden else ""])
+    _finish(bars, _tx(tr, "costs_title", loss=f"{loss:.9g}"), _height(len(shown)),
+            [l2_note, cut, _tx(tr, "nonfinite") if hidden else ""])
     formula = _LOSS_FORMULA.get(loss_name, "C_i")
-    return [("The output a[L] beside the target y, one row per example, on one colour scale.",
-             out_fig),
-            (f"The cost of each example, {formula}; the loss C is their mean"
-             f"{' plus the L2 term' if l2_note else ''}.", bars)]
+    return [(_tx(tr, "cap_output"), out_fig),
+            (_tx(tr, "cap_costs_l2" if l2_note else "cap_costs", formula=formula), bars)]
 
 
-def _backward_figures(l: int, A, act: str, loss_name: str | None):
+def _backward_figures(l: int, A, act: str, loss_name: str | None,
+                      tr: Translator | None = None):
     out = []
     hidden_layer = "delta_next" in A
     if hidden_layer:
-        out.append((f"delta[{l + 1}], the error already found one layer up.",
-                    heatmap(A["delta_next"], f"delta[{l + 1}] (from above)", "signed",
-                            value_name=f"delta[{l + 1}]")))
+        out.append((_tx(tr, "cap_delta_next", next=l + 1),
+                    heatmap(A["delta_next"], _tx(tr, "delta_next_title", next=l + 1), "signed",
+                            value_name=f"delta[{l + 1}]", tr=tr)))
     if "fprime" in A:
-        out.append((f"f'(z[{l}]) = {act}'(z[{l}]): how much each neuron lets an error "
-                    "through (0 = none).",
+        out.append((_tx(tr, "cap_fprime", l=l, act=act),
                     heatmap(A["fprime"], f"f'(z[{l}]) = {act}'(z[{l}])", "activation",
-                            FPRIME_RANGE.get(act), value_name=f"f'(z[{l}])")))
+                            FPRIME_RANGE.get(act), value_name=f"f'(z[{l}])", tr=tr)))
     if hidden_layer:
         title = f"delta[{l}] = (delta[{l + 1}] @ W[{l + 1}]) ⊙ f'(z[{l}])"
-        caption = (f"BP2: delta[{l}] = dC_i/dz[{l}], the error of layer {l}, sent back "
-                   f"through W[{l + 1}] and scaled by f'(z[{l}]).")
+        caption = _tx(tr, "cap_bp2", l=l, next=l + 1)
     else:
         a, z = f"a[{l + 1}]", f"z[{l}]"
         if (loss_name, act) in _MATCHED:
             title = f"delta[{l}] = {a} − y"
-            why = f"f'(z) cancels for {loss_name} with a {act} output"
+            why = _tx(tr, "why_matched", loss=loss_name, act=act)
         elif loss_name == "quadratic" and act == "softmax":
             title = f"delta[{l}] = J.T @ ({a} − y)"
-            why = "J is the softmax Jacobian, diag(a) − a a.T"
+            why = _tx(tr, "why_jacobian")
         elif loss_name == "quadratic":
             title = f"delta[{l}] = ({a} − y) ⊙ f'({z})"
-            why = "the quadratic cost's dC_i/da times f'(z)"
+            why = _tx(tr, "why_quadratic")
         else:
             title = f"delta[{l}] = dC_i/d{z}"
-            why = "from the loss"
-        caption = f"BP1: delta[{l}] = dC_i/dz[{l}] at the output; {why}."
-    out.append((caption, heatmap(A["delta"], title, "signed", value_name=f"delta[{l}]")))
+            why = _tx(tr, "why_loss")
+        caption = _tx(tr, "cap_bp1", l=l, why=why)
+    out.append((caption, heatmap(A["delta"], title, "signed", value_name=f"delta[{l}]", tr=tr)))
 
     grad_w, delta, a_prev = _as_float(A["grad_w"]), _as_float(A["delta"]), _as_float(A["a_prev"])
     with np.errstate(all="ignore"):
         plain = delta.T @ a_prev / delta.shape[0]
         l2 = bool(np.any(np.abs(grad_w - plain) > 1e-9 * (1 + np.abs(plain))))
-    out.append((f"BP4 and BP3: grad_w[{l}] = delta[{l}].T @ a[{l}] / n"
-                f"{' + λ·W[' + str(l) + ']' if l2 else ''}, and grad_b[{l}] = the mean of "
-                f"delta[{l}] over the batch as the last column b.",
-                _params_figure(grad_w, A["grad_b"], f"grad_w[{l}], grad_b[{l}] (column b)",
-                               f"grad_w[{l}] (column b: grad_b[{l}])")))
+    out.append((_tx(tr, "cap_gradients", l=l, l2=f" + λ·W[{l}]" if l2 else ""),
+                _params_figure(grad_w, A["grad_b"],
+                               _pair(tr, "with_bias_title", f"grad_w[{l}]", f"grad_b[{l}]"),
+                               _pair(tr, "with_bias_value", f"grad_w[{l}]", f"grad_b[{l}]"),
+                               tr=tr)))
     return out
 
 
-def _update_figures(A):
+def _update_figures(A, tr: Translator | None = None):
     out = []
     eta = float(A["learning_rate"])
     l = 0
@@ -431,20 +587,20 @@ def _update_figures(A):
         after = _with_bias(A[f"W_after{l}"], A[f"b_after{l}"])
         # One colour range for the three panels of a layer, so they can be compared.
         zrange = _symmetric(before, step, after)
+        w, b = f"W[{l}]", f"b[{l}]"
+        dw, db = f"−η·grad_w[{l}]", f"−η·grad_b[{l}]"
         panels = [
-            (f"Layer {l}: W[{l}] and b[{l}] before the update.", f"W[{l}], b[{l}] before",
-             A[f"W_before{l}"], A[f"b_before{l}"], f"W[{l}] (column b: b[{l}])"),
-            (f"Layer {l}: the change −η·grad_w[{l}] and −η·grad_b[{l}] (column b), "
-             f"η = {eta:g}.", f"−η·grad_w[{l}], −η·grad_b[{l}]",
-             A[f"update_w{l}"], A[f"update_b{l}"], f"−η·grad_w[{l}] (column b: −η·grad_b[{l}])"),
-            (f"Layer {l}: W[{l}] and b[{l}] after the update; the three panels share one "
-             "colour range.", f"W[{l}], b[{l}] after",
-             A[f"W_after{l}"], A[f"b_after{l}"], f"W[{l}] (column b: b[{l}])"),
+            (_tx(tr, "cap_before", l=l), _pair(tr, "before_title", w, b),
+             A[f"W_before{l}"], A[f"b_before{l}"], _pair(tr, "with_bias_value", w, b)),
+            (_tx(tr, "cap_change", l=l, eta=f"{eta:g}"), f"{dw}, {db}",
+             A[f"update_w{l}"], A[f"update_b{l}"], _pair(tr, "with_bias_value", dw, db)),
+            (_tx(tr, "cap_after", l=l), _pair(tr, "after_title", w, b),
+             A[f"W_after{l}"], A[f"b_after{l}"], _pair(tr, "with_bias_value", w, b)),
         ]
         largest = _symmetric(step)[1] if np.isfinite(step).any() and np.any(step) else 0.0
-        notes = ["", f"(largest |change| {largest:.3g}, on W's colours)", ""]
-        for (caption, title, W, b, value_name), note in zip(panels, notes, strict=True):
-            out.append((caption, _params_figure(W, b, title, value_name, zrange, note)))
+        notes = ["", _tx(tr, "largest_change", largest=f"{largest:.3g}"), ""]
+        for (caption, title, W, b_, value_name), note in zip(panels, notes, strict=True):
+            out.append((caption, _params_figure(W, b_, title, value_name, zrange, note, tr)))
         l += 1
     return out
 
@@ -466,7 +622,8 @@ def _drawn(n: int) -> tuple[list[int], list[float], float | None]:
     return index, slots, float(head)
 
 
-def network_diagram(sizes, weights, biases, highlight=None) -> go.Figure:
+def network_diagram(sizes, weights, biases, highlight=None, *,
+                    tr: Translator | None = None) -> go.Figure:
     """Neurons as circles in columns (a[0] … a[L]), weights as lines between them.
 
     A line's colour is the sign and size of its weight on `SIGNED_SCALE` and its width
@@ -476,7 +633,8 @@ def network_diagram(sizes, weights, biases, highlight=None) -> go.Figure:
     ("forward" | "backward", l) emphasises weight layer l and its two neuron
     columns, ("loss", None) the output neurons, ("update", None) every weight
     layer; the rest is faded.  Layers over `MAX_DRAWN_NEURONS` neurons are cut,
-    with an ellipsis, and only weights between drawn neurons are drawn.
+    with an ellipsis, and only weights between drawn neurons are drawn.  tr: an
+    optional translator of the figure's words.
     """
     sizes = [int(n) for n in sizes]
     W = [_as_float(w) for w in weights]
@@ -547,8 +705,9 @@ def network_diagram(sizes, weights, biases, highlight=None) -> go.Figure:
             customdata=np.array(mid_data, dtype=np.float64),
             hovertemplate=("W[%{customdata[0]}][%{customdata[1]}, %{customdata[2]}] = "
                            f"%{{customdata[3]:{HOVER_FORMAT}}}<br>"
-                           "row j = %{customdata[1]}, column k = %{customdata[2]}"
-                           "<extra></extra>")))
+                           + _tx(tr, "weight_row_column", j="%{customdata[1]}",
+                                 k="%{customdata[2]}")
+                           + "<extra></extra>")))
 
     # Neurons: inputs (no bias) grey; the rest filled with their bias.
     in_y = [ypos(0, s) for s in drawn[0][1]]
@@ -557,7 +716,7 @@ def network_diagram(sizes, weights, biases, highlight=None) -> go.Figure:
         marker=dict(size=16, color="#e0e0e0", line=dict(color="#444", width=1),
                     opacity=1.0 if 0 in bright_n else 0.3),
         customdata=drawn[0][0],
-        hovertemplate="a[0] neuron %{customdata} (input)<extra></extra>"))
+        hovertemplate=_tx(tr, "input_neuron_hover", j="%{customdata}") + "<extra></extra>"))
     nx, ny, nb, ndata, nop, nline = [], [], [], [], [], []
     for l in range(L):
         for j, slot in zip(*drawn[l + 1][:2], strict=True):
@@ -575,7 +734,8 @@ def network_diagram(sizes, weights, biases, highlight=None) -> go.Figure:
             marker=dict(size=16, color=nb, coloraxis="coloraxis", opacity=nop,
                         line=dict(color="#444", width=nline)),
             customdata=np.array(ndata, dtype=np.float64),
-            hovertemplate=("a[%{customdata[0]}] neuron %{customdata[1]}<br>"
+            hovertemplate=(_tx(tr, "neuron_hover", l="%{customdata[0]}", j="%{customdata[1]}")
+                           + "<br>"
                            f"b[%{{customdata[2]}}][%{{customdata[1]}}] = "
                            f"%{{customdata[3]:{HOVER_FORMAT}}}<extra></extra>")))
     ex, ey, etext = [], [], []
@@ -584,7 +744,7 @@ def network_diagram(sizes, weights, biases, highlight=None) -> go.Figure:
             ex.append(l)
             ey.append(ypos(l, slot))
             head = MAX_DRAWN_NEURONS // 2
-            etext.append(f"neurons {head}–{index[head] - 1} of a[{l}] not drawn")
+            etext.append(_tx(tr, "not_drawn", first=head, last=index[head] - 1, l=l))
     if ex:
         fig.add_trace(go.Scatter(x=ex, y=ey, mode="text", text=["⋮"] * len(ex),
                                  textfont=dict(size=18), showlegend=False,
@@ -594,64 +754,69 @@ def network_diagram(sizes, weights, biases, highlight=None) -> go.Figure:
     head_y = (top - 1) / 2 + 0.9
     for l, n in enumerate(sizes):
         name = "input" if l == 0 else "output" if l == L else "hidden"
-        fig.add_annotation(x=l, y=head_y, text=f"a[{l}]<br>{name} ({n})", showarrow=False,
+        fig.add_annotation(x=l, y=head_y, text=f"a[{l}]<br>" + _tx(tr, f"column_{name}", n=n),
+                           showarrow=False,
                            font=dict(size=11, color="#222" if l in bright_n else "#aaa"))
     for l in range(L):
         bright = kind is not None and l in bright_w
         fig.add_annotation(x=l + 0.5, y=-head_y, text=f"W[{l}], b[{l}]", showarrow=False,
                            font=dict(size=11, color="#b2182b" if bright else "#666"))
-    title = "weights (lines) and biases (fill)"
+    title = _tx(tr, "diagram_title")
     fig.update_layout(coloraxis=dict(colorscale=SIGNED_SCALE, cmin=-m, cmax=m, cmid=0,
                                      colorbar=dict(title=dict(text="w, b", side="top"),
                                                    thickness=12, len=0.8)))
     fig.update_xaxes(visible=False, range=[-0.4, L + 0.4])
     fig.update_yaxes(visible=False, range=[-head_y - 0.6, head_y + 0.6])
     return _finish(fig, title, int(min(440, max(240, 90 + 24 * top))),
-                   [NONFINITE_NOTE if hidden else ""], hovermode="closest")
+                   [_tx(tr, "nonfinite") if hidden else ""], hovermode="closest")
 
 
 # --- training curves ---------------------------------------------------------------
-def _epoch_trace(values, name: str, colour: str, fmt: str) -> tuple[go.Scatter, bool]:
+def _epoch_trace(values, name: str, colour: str, fmt: str,
+                 epoch: str = TEXT["epoch"]) -> tuple[go.Scatter, bool]:
     y, hidden = _finite_or_none(_as_float(values))
     return go.Scatter(x=list(range(1, len(values) + 1)), y=y, mode="lines+markers" if
                       len(values) <= 30 else "lines", name=name, line=dict(color=colour),
                       marker=dict(size=5),
-                      hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:{fmt}}}<extra></extra>"), hidden
+                      hovertemplate=f"{epoch} %{{x}}<br>{name} = %{{y:{fmt}}}<extra></extra>"), hidden
 
 
-def loss_curves(history: History) -> go.Figure:
+def loss_curves(history: History, *, tr: Translator | None = None) -> go.Figure:
     """Training (and test) loss after each epoch; a log y axis when it spans over 50×."""
     fig, hidden, every = go.Figure(), False, []
-    for values, name, colour in [(history.train_loss, "train loss", LINE_COLOURS[0]),
-                                 (history.test_loss, "test loss", LINE_COLOURS[1])]:
+    epoch = _tx(tr, "epoch")
+    for values, name, colour in [(history.train_loss, _tx(tr, "train_loss"), LINE_COLOURS[0]),
+                                 (history.test_loss, _tx(tr, "test_loss"), LINE_COLOURS[1])]:
         if len(values):
-            trace, h = _epoch_trace(values, name, colour, HOVER_FORMAT)
+            trace, h = _epoch_trace(values, name, colour, HOVER_FORMAT, epoch)
             fig.add_trace(trace)
             hidden |= h
             every.extend(v for v in values if np.isfinite(v))
     positive = [v for v in every if v > 0]
     log = bool(positive) and len(positive) == len(every) and max(positive) / min(positive) > 50
-    fig.update_yaxes(type="log" if log else "linear", title_text="loss C")
-    fig.update_xaxes(title_text="epoch")
-    title = "loss per epoch" + (" (log scale)" if log else "")
-    return _finish(fig, title, 280, [NONFINITE_NOTE if hidden else ""], legend=_TOP_LEGEND)
+    fig.update_yaxes(type="log" if log else "linear", title_text=_tx(tr, "loss_axis"))
+    fig.update_xaxes(title_text=epoch)
+    title = _tx(tr, "loss_title_log" if log else "loss_title")
+    return _finish(fig, title, 280, [_tx(tr, "nonfinite") if hidden else ""],
+                   legend=_TOP_LEGEND)
 
 
-def accuracy_curves(history: History) -> go.Figure | None:
+def accuracy_curves(history: History, *, tr: Translator | None = None) -> go.Figure | None:
     """Training (and test) accuracy per epoch, or None when there is none (regression)."""
-    series = [(v, name, colour) for v, name, colour in
-              [(history.train_accuracy, "train accuracy", LINE_COLOURS[0]),
-               (history.test_accuracy, "test accuracy", LINE_COLOURS[1])]
+    series = [(v, key, colour) for v, key, colour in
+              [(history.train_accuracy, "train_accuracy", LINE_COLOURS[0]),
+               (history.test_accuracy, "test_accuracy", LINE_COLOURS[1])]
               if len(v) and any(a is not None for a in v)]
     if not series:
         return None
     fig = go.Figure()
-    for values, name, colour in series:
+    epoch = _tx(tr, "epoch")
+    for values, key, colour in series:
         values = [np.nan if a is None else a for a in values]
-        fig.add_trace(_epoch_trace(values, name, colour, ".2%")[0])
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", title_text="accuracy")
-    fig.update_xaxes(title_text="epoch")
-    return _finish(fig, "accuracy per epoch", 280,
+        fig.add_trace(_epoch_trace(values, _tx(tr, key), colour, ".2%", epoch)[0])
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", title_text=_tx(tr, "accuracy"))
+    fig.update_xaxes(title_text=epoch)
+    return _finish(fig, _tx(tr, "accuracy_title"), 280,
                    legend=_TOP_LEGEND)
 
 
@@ -667,7 +832,8 @@ def _padded_range(values: np.ndarray, fraction: float = 0.1) -> tuple[float, flo
     return lo - pad, hi + pad
 
 
-def decision_boundary(net: Network, data: Dataset, resolution: int = 60) -> go.Figure:
+def decision_boundary(net: Network, data: Dataset, resolution: int = 60, *,
+                      tr: Translator | None = None) -> go.Figure:
     """The network's output over the plane of a 2-D binary set, with the data on top.
 
     The heatmap is the output a[L][:, 0] (a[L][:, 1], P(class 1), for a network with
@@ -701,21 +867,23 @@ def decision_boundary(net: Network, data: Dataset, resolution: int = 60) -> go.F
         labels = (_as_float(data.Y)[:, 0] >= 0.5).astype(int)
     for label in (0, 1):
         pick = labels == label
+        label_name = _tx(tr, "label", label=label)
         fig.add_trace(go.Scatter(
-            x=X[pick, 0], y=X[pick, 1], mode="markers", name=f"label {label}",
+            x=X[pick, 0], y=X[pick, 1], mode="markers", name=label_name,
             marker=dict(size=6, color=CLASS_COLOURS[label], line=dict(color="white", width=1)),
             hovertemplate=f"x0 = %{{x:{HOVER_FORMAT}}}, x1 = %{{y:{HOVER_FORMAT}}}<br>"
-                          f"label {label}<extra></extra>"))
+                          f"{label_name}<extra></extra>"))
     fig.update_xaxes(title_text="x0", range=[xs[0], xs[-1]], showgrid=False, zeroline=False,
                      constrain="domain")
     fig.update_yaxes(title_text="x1", range=[ys[0], ys[-1]], showgrid=False, zeroline=False,
                      scaleanchor="x", scaleratio=1, constrain="domain")
-    return _finish(fig, f"network output {name}", 360, [NONFINITE_NOTE if hidden else ""],
+    return _finish(fig, _tx(tr, "boundary_title", name=name), 360,
+                   [_tx(tr, "nonfinite") if hidden else ""],
                    plot_bgcolor=MISSING_BG,
                    legend=_TOP_LEGEND)
 
 
-def fitted_curve(net: Network, data: Dataset) -> go.Figure:
+def fitted_curve(net: Network, data: Dataset, *, tr: Translator | None = None) -> go.Figure:
     """A 1-D regression set (``sine``): the data points and the network's curve a[L](x)."""
     X = _as_float(data.X)
     if X.ndim != 2 or X.shape[1] != 1:
@@ -724,24 +892,25 @@ def fitted_curve(net: Network, data: Dataset) -> go.Figure:
     curve, hidden = _finite_or_none(_forward(net, xs[:, None])[:, 0])
     Y = _as_float(data.Y)
     fig = go.Figure([
-        go.Scatter(x=X[:, 0], y=Y[:, 0], mode="markers", name="data (x, y)",
+        go.Scatter(x=X[:, 0], y=Y[:, 0], mode="markers", name=_tx(tr, "fit_data"),
                    marker=dict(size=5, color="#888"),
                    hovertemplate=f"x = %{{x:{HOVER_FORMAT}}}<br>y = %{{y:{HOVER_FORMAT}}}"
                                  "<extra></extra>"),
-        go.Scatter(x=xs, y=curve, mode="lines", name="network a[L](x)",
+        go.Scatter(x=xs, y=curve, mode="lines", name=_tx(tr, "fit_network"),
                    line=dict(color=LINE_COLOURS[0], width=3),
                    hovertemplate=f"x = %{{x:.3g}}<br>a[L] = %{{y:{HOVER_FORMAT}}}"
                                  "<extra></extra>"),
     ])
     fig.update_xaxes(title_text="x")
     fig.update_yaxes(title_text="y")
-    return _finish(fig, "the data and the network's fit", 300,
-                   [NONFINITE_NOTE if hidden else ""], legend=_TOP_LEGEND)
+    return _finish(fig, _tx(tr, "fit_title"), 300,
+                   [_tx(tr, "nonfinite") if hidden else ""], legend=_TOP_LEGEND)
 
 
 # --- images ------------------------------------------------------------------------
 def _image_grid(images: list[np.ndarray], titles: list[str], cols: int, colour: dict,
-                value_name: str, title: str, note: str = "") -> go.Figure:
+                value_name: str, title: str, note: str = "",
+                tr: Translator | None = None) -> go.Figure:
     """8×8 images in a grid, one heatmap and one pair of axes each, one shared coloraxis.
 
     The grid is laid out here rather than by make_subplots, which takes ~0.4 s for 32
@@ -762,8 +931,8 @@ def _image_grid(images: list[np.ndarray], titles: list[str], cols: int, colour: 
         y1 = 1 - (i // cols) * (height + vgap)
         data.append(dict(type="heatmap", z=z, coloraxis="coloraxis", xaxis=f"x{suffix}",
                          yaxis=f"y{suffix}",
-                         hovertemplate=f"image {i}, pixel row %{{y}}, column %{{x}}<br>"
-                                       f"{value_name} = %{{z:{HOVER_FORMAT}}}<extra></extra>"))
+                         hovertemplate=_tx(tr, "image_hover", i=i, row="%{y}", col="%{x}")
+                         + f"<br>{value_name} = %{{z:{HOVER_FORMAT}}}<extra></extra>"))
         # (clipped: rounding may put the last panel's edge a hair outside [0, 1])
         layout[f"xaxis{suffix}"] = dict(domain=[x0, min(1.0, x0 + width)], anchor=f"y{suffix}",
                                         visible=False, constrain="domain")
@@ -775,7 +944,7 @@ def _image_grid(images: list[np.ndarray], titles: list[str], cols: int, colour: 
             annotations.append(dict(text=titles[i], x=x0 + width / 2, y=y1, xref="paper",
                                     yref="paper", xanchor="center", yanchor="bottom",
                                     showarrow=False, font=dict(size=10)))
-    notes = [n for n in (note, NONFINITE_NOTE if hidden else "") if n]
+    notes = [n for n in (note, _tx(tr, "nonfinite") if hidden else "") if n]
     top = 24 + (22 if title or notes else 0) + (16 if title and notes else 0)
     layout.update(_layout(title, int(min(520, 84 * rows + top)), notes,
                           plot_bgcolor=MISSING_BG, margin=dict(l=10, r=10, t=top, b=10)),
@@ -793,7 +962,7 @@ def _check_images(X) -> np.ndarray:
     return X
 
 
-def digit_images(X, titles=None, cols: int = 8) -> go.Figure:
+def digit_images(X, titles=None, cols: int = 8, *, tr: Translator | None = None) -> go.Figure:
     """Rows of X (n, 64) as 8×8 grey images in a grid, at most `MAX_IMAGES`.
 
     Pixel row r, column c of image i is X[i, 8r + c] (as sklearn stores them);
@@ -801,24 +970,26 @@ def digit_images(X, titles=None, cols: int = 8) -> go.Figure:
     """
     X = _check_images(X)
     n = min(len(X), MAX_IMAGES)
-    note = f"(first {MAX_IMAGES} of {len(X)} images)" if len(X) > MAX_IMAGES else ""
+    note = _tx(tr, "first_images", shown=MAX_IMAGES, n=len(X)) if len(X) > MAX_IMAGES else ""
     names = [str(t) for t in titles][:n] if titles is not None else [str(i) for i in range(n)]
     finite = X[np.isfinite(X)]
     inside = finite.size == 0 or (finite.min() >= 0 and finite.max() <= 1)
     colour = dict(colorscale=IMAGE_SCALE, cmin=0.0, cmax=1.0) if inside else \
         dict(colorscale=IMAGE_SCALE)
-    return _image_grid([X[i].reshape(8, 8) for i in range(n)], names, cols, colour, "pixel",
-                       "", note)
+    return _image_grid([X[i].reshape(8, 8) for i in range(n)], names, cols, colour,
+                       _tx(tr, "pixel"), "", note, tr)
 
 
-def digit_predictions(net: Network, data: Dataset, count: int = 16) -> go.Figure:
+def digit_predictions(net: Network, data: Dataset, count: int = 16, *,
+                      tr: Translator | None = None) -> go.Figure:
     """The first ``count`` digits titled "pred p / true t"; wrong ones red and framed."""
     X = _check_images(data.X)
     count = max(1, min(int(count), MAX_IMAGES, len(X)))
     pred = _forward(net, X[:count]).argmax(axis=1)
     true = _as_float(data.Y)[:count].argmax(axis=1)
-    titles = [f"pred {p} / true {t}" for p, t in zip(pred, true, strict=True)]
-    fig = digit_images(X[:count], titles, cols=8)
+    titles = [_tx(tr, "prediction", pred=int(p), true=int(t))
+              for p, t in zip(pred, true, strict=True)]
+    fig = digit_images(X[:count], titles, cols=8, tr=tr)
     wrong = pred != true
     for i, ann in enumerate(fig.layout.annotations[:count]):
         if wrong[i]:
@@ -828,13 +999,13 @@ def digit_predictions(net: Network, data: Dataset, count: int = 16) -> go.Figure
                           x0=0, x1=1, y0=0, y1=1, line=dict(color=FAIL_COLOUR, width=3))
     right = int(count - wrong.sum())
     return fig.update_layout(
-        title=dict(text=_title(f"predictions: {right} of {count} right"),
+        title=dict(text=_title(_tx(tr, "predictions_title", right=right, count=count)),
                    x=0.01, xanchor="left", font=dict(size=13)),
         margin=dict(l=10, r=10, t=fig.layout.margin.t + 22, b=10),
         height=fig.layout.height + 22)
 
 
-def weight_images(W, count: int = 16) -> go.Figure:
+def weight_images(W, count: int = 16, *, tr: Translator | None = None) -> go.Figure:
     """First-layer weight rows W[0][j] (n_out, 64) as 8×8 images, on the signed scale.
 
     Red pixels push neuron j's z up, blue ones down; one symmetric range for all.
@@ -843,10 +1014,10 @@ def weight_images(W, count: int = 16) -> go.Figure:
     count = max(1, min(int(count), MAX_IMAGES, len(W)))
     lo, hi = _symmetric(W[:count])
     colour = dict(colorscale=SIGNED_SCALE, cmin=lo, cmax=hi, cmid=0)
-    note = f"(first {count} of {len(W)} neurons)" if len(W) > count else ""
+    note = _tx(tr, "first_neurons", shown=count, n=len(W)) if len(W) > count else ""
     return _image_grid([W[j].reshape(8, 8) for j in range(count)],
-                       [f"neuron {j}" for j in range(count)], 8, colour, "W[0][j, pixel]",
-                       "W[0] rows as 8×8 images", note)
+                       [_tx(tr, "neuron_n", j=j) for j in range(count)], 8, colour,
+                       _tx(tr, "weight_pixel"), _tx(tr, "weight_images_title"), note, tr)
 
 
 # --- gradient checks and gradient sizes -----------------------------------------------
@@ -868,31 +1039,33 @@ def _log_display(values: list[float]) -> tuple[list, bool]:
     return shown, zero
 
 
-def gradcheck_figure(result: GradcheckResult) -> go.Figure:
+def gradcheck_figure(result: GradcheckResult, *, tr: Translator | None = None) -> go.Figure:
     """Each layer's largest relative error (log y), green below `TOLERANCE`, red above."""
     errors = [layer.max_error for layer in result.layers]
     passed = [bool(layer.passed) for layer in result.layers]
     shown, zero = _log_display(errors)
     exact, hidden = _finite_or_none(_as_float(errors))
+    max_error = _tx(tr, "max_rel_error")
     fig = go.Figure(go.Bar(
-        x=[f"layer {layer.layer}" for layer in result.layers], y=shown, customdata=exact,
-        marker_color=[PASS_COLOUR if p else FAIL_COLOUR for p in passed],
-        text=["pass" if p else "FAIL" for p in passed], textposition="outside",
-        hovertemplate="%{x}<br>max relative error = %{customdata:.3g}<extra></extra>"))
+        x=[_tx(tr, "layer_n", l=layer.layer) for layer in result.layers], y=shown,
+        customdata=exact, marker_color=[PASS_COLOUR if p else FAIL_COLOUR for p in passed],
+        text=[_tx(tr, "pass" if p else "fail") for p in passed], textposition="outside",
+        hovertemplate=f"%{{x}}<br>{max_error} = %{{customdata:.3g}}<extra></extra>"))
     # The line is a shape in data units; its label is an annotation, which on a log axis
     # takes log10 of the position.
     fig.add_hline(y=TOLERANCE, line=dict(dash="dash", color="#444", width=1.5))
     fig.add_annotation(x=1, xref="paper", xanchor="right", y=math.log10(TOLERANCE),
                        yanchor="bottom", showarrow=False, font=dict(size=10, color="#444"),
-                       text=f"tolerance {TOLERANCE:g}")
-    fig.update_yaxes(type="log", title_text="max relative error", exponentformat="power")
-    notes = ["(0 drawn at the floor)" if zero else "",
-             NONFINITE_NOTE if hidden or any(v is None for v in shown) else ""]
-    return _finish(fig, f"gradient check (pass below {TOLERANCE:g})", 280, notes,
+                       text=_tx(tr, "tolerance", tol=f"{TOLERANCE:g}"))
+    fig.update_yaxes(type="log", title_text=max_error, exponentformat="power")
+    notes = [_tx(tr, "zero_drawn_at_floor") if zero else "",
+             _tx(tr, "nonfinite") if hidden or any(v is None for v in shown) else ""]
+    return _finish(fig, _tx(tr, "gradcheck_title", tol=f"{TOLERANCE:g}"), 280, notes,
                    showlegend=False)
 
 
-def gradcheck_heatmaps(result: GradcheckResult, layer: int) -> go.Figure:
+def gradcheck_heatmaps(result: GradcheckResult, layer: int, *,
+                       tr: Translator | None = None) -> go.Figure:
     """log10 of the relative error of every weight of layer ``layer``, b as the last column.
 
     Rows are output neurons j, columns input neurons k, as W[l] is stored.  Cells that
@@ -918,19 +1091,22 @@ def gradcheck_heatmaps(result: GradcheckResult, layer: int) -> go.Figure:
         z=z, x=_labels(n_cols - 1) + ["b"], y=_labels(n_out), customdata=custom,
         colorscale=scale, zmin=lo, zmax=hi, xgap=1 if n_cols <= 16 else 0,
         ygap=1 if n_out <= 16 else 0,
-        colorbar=dict(title=dict(text="log10(rel error)", side="right"), thickness=12,
+        colorbar=dict(title=dict(text=_tx(tr, "log_rel_error"), side="right"), thickness=12,
                       len=0.9, tickvals=[-16, -12, -8, cut, -4, 0],
-                      ticktext=["−16", "−12", "−8", f"{cut:g} tolerance", "−4", "0"]),
-        hovertemplate=("output neuron j = %{y}, input neuron k = %{x}<br>"
-                       "rel error = %{customdata[0]:.3g}<br>"
-                       f"analytic = %{{customdata[1]:{HOVER_FORMAT}}}<br>"
-                       f"numeric = %{{customdata[2]:{HOVER_FORMAT}}}<extra></extra>")))
-    _matrix_axes(fig, "output neuron j", "input neuron k")
-    return _finish(fig, f"layer {layer}: relative error, red fails", _height(n_out),
-                   [NONFINITE_NOTE if hidden else ""], plot_bgcolor=MISSING_BG)
+                      ticktext=["−16", "−12", "−8", _tx(tr, "tolerance_tick", cut=f"{cut:g}"),
+                                "−4", "0"]),
+        hovertemplate=(_tx(tr, "cell_hover", j="%{y}", k="%{x}") + "<br>"
+                       + _tx(tr, "rel_error") + " = %{customdata[0]:.3g}<br>"
+                       + _tx(tr, "analytic") + f" = %{{customdata[1]:{HOVER_FORMAT}}}<br>"
+                       + _tx(tr, "numeric") + f" = %{{customdata[2]:{HOVER_FORMAT}}}"
+                       "<extra></extra>")))
+    _matrix_axes(fig, _tx(tr, "output_neuron_j"), _tx(tr, "input_neuron_k"))
+    return _finish(fig, _tx(tr, "gradcheck_layer_title", l=layer), _height(n_out),
+                   [_tx(tr, "nonfinite") if hidden else ""], plot_bgcolor=MISSING_BG)
 
 
-def gradient_norms(backprop_result: BackpropResult) -> go.Figure:
+def gradient_norms(backprop_result: BackpropResult, *,
+                   tr: Translator | None = None) -> go.Figure:
     """Per layer, mean |delta[l]| and ‖grad_w[l]‖ (Frobenius) as bars on a log axis.
 
     Layers shrinking towards layer 0 by orders of magnitude is the vanishing gradient.
@@ -939,19 +1115,19 @@ def gradient_norms(backprop_result: BackpropResult) -> go.Figure:
     with np.errstate(all="ignore"):
         mean_delta = [float(np.mean(np.abs(_as_float(d)))) for d in r.deltas]
         norm_w = [float(np.linalg.norm(_as_float(g))) for g in r.grad_w]
-    names = [f"layer {l}" for l in range(len(r.grad_w))]
+    names = [_tx(tr, "layer_n", l=l) for l in range(len(r.grad_w))]
     fig, notes = go.Figure(), set()
-    for values, name, colour in [(mean_delta, "mean |delta[l]|", LINE_COLOURS[0]),
+    for values, name, colour in [(mean_delta, _tx(tr, "mean_abs_delta"), LINE_COLOURS[0]),
                                  (norm_w, "‖grad_w[l]‖", LINE_COLOURS[1])]:
         shown, zero = _log_display(values)
         exact, hidden = _finite_or_none(_as_float(values))
         if zero:
-            notes.add("(0 shown at the floor)")
+            notes.add(_tx(tr, "zero_shown_at_floor"))
         if hidden:
-            notes.add(NONFINITE_NOTE)
+            notes.add(_tx(tr, "nonfinite"))
         fig.add_trace(go.Bar(x=names, y=shown, customdata=exact, name=name, marker_color=colour,
                              hovertemplate=f"%{{x}}<br>{name} = %{{customdata:{HOVER_FORMAT}}}"
                                            "<extra></extra>"))
-    fig.update_yaxes(type="log", title_text="size", exponentformat="power")
-    return _finish(fig, "gradient size per layer", 280, sorted(notes), barmode="group",
+    fig.update_yaxes(type="log", title_text=_tx(tr, "size"), exponentformat="power")
+    return _finish(fig, _tx(tr, "norms_title"), 280, sorted(notes), barmode="group",
                    legend=_TOP_LEGEND)

@@ -430,3 +430,64 @@ def test_katex_renders_every_string(mazur, big):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
+
+
+# --- translating the captions ---------------------------------------------------------
+def test_captions_come_from_text_and_a_translator_replaces_them(big):
+    """An English translator changes nothing; every key asked for is in TEXT; the LaTeX
+    never depends on the translator."""
+    asked = []
+
+    def english(key, values):
+        asked.append(key)
+        return equations.TEXT[key].format(**values)
+
+    def upper(key, values):
+        return f"<{key}>"
+
+    _, recs = big
+    for hidden, out, loss in PAIRS:
+        net, records = random_run(hidden, out, loss, seed=7, l2=0.01)
+        L = net.num_layers
+        for rec in records:
+            act = net.f(L - 1 if rec.layer is None else rec.layer).name
+            plain = for_neuron(rec, 0, activation_name=act, loss_name=loss, l2=0.01)
+            assert for_neuron(rec, 0, activation_name=act, loss_name=loss, l2=0.01,
+                              tr=english) == plain
+            marked = for_neuron(rec, 0, activation_name=act, loss_name=loss, l2=0.01, tr=upper)
+            assert [e.latex for e in marked] == [e.latex for e in plain]
+            assert [e.result for e in marked] == [e.result for e in plain]
+            assert all(e.caption.startswith("<") for e in marked)
+        for kind, layer in phases(L):
+            act = net.f(L - 1 if layer is None else layer).name
+            plain = general(kind, layer, L, act, loss, l2=0.01)
+            assert general(kind, layer, L, act, loss, l2=0.01, tr=english) == plain
+    assert asked and set(asked) <= set(equations.TEXT)
+
+
+def test_translated_sentences_join_without_a_space_after_chinese_punctuation(big):
+    _, recs = big
+    zh = {"weighted_input_filled": "加权输入。", "example_note": "样本 {i}。",
+          "elided_terms": "共 {n} 项。"}
+
+    def tr(key, values):
+        return zh.get(key, "…").format(**values)
+
+    z = for_neuron(recs["F0"], 1, example=6, activation_name="tanh", tr=tr)[0]
+    assert z.caption == "加权输入。样本 6。共 12 项。"
+    english = for_neuron(recs["F0"], 1, example=6, activation_name="tanh")[0]
+    assert english.caption.startswith("Weighted input of neuron 1 in layer 1") and \
+        ". Example i = 6 of 7. The sum has 12 terms" in english.caption
+
+
+def test_equations_import_neither_streamlit_nor_the_app():
+    import ast
+    from pathlib import Path
+    tree = ast.parse((Path(equations.__file__)).read_text(encoding="utf-8"))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    assert not roots & {"streamlit", "playground", "workshop"}

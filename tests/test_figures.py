@@ -581,3 +581,38 @@ def test_figures_imports_only_numpy_plotly_and_bp_core():
             roots.add(node.module.split(".")[0])
     assert roots <= {"__future__", "math", "typing", "numpy", "plotly"}
     assert "figures" not in (ROOT / "bp_core" / "__init__.py").read_text()
+
+
+# --- translating the words ------------------------------------------------------------------
+def test_words_come_from_text_and_an_english_translator_changes_nothing(small):
+    """Every key a figure asks a translator for is in TEXT, and a translator that
+    returns the English templates gives exactly the figures built without one."""
+    net, stepper, recs = small
+    asked = []
+
+    def english(key, values):
+        asked.append(key)
+        return figures.TEXT[key].format(**values)
+
+    def same(build):
+        plain, translated = build(None), build(english)
+        assert translated.to_plotly_json() == plain.to_plotly_json()
+
+    for rec in recs.values():
+        plain = figures.phase_figures(rec, "sigmoid", "quadratic", prev_activation_name="sigmoid")
+        translated = figures.phase_figures(rec, "sigmoid", "quadratic",
+                                           prev_activation_name="sigmoid", tr=english)
+        assert [c for c, _ in translated] == [c for c, _ in plain]
+        assert [f.to_plotly_json() for _, f in translated] == [f.to_plotly_json()
+                                                               for _, f in plain]
+    data = datasets.Dataset("batch", stepper.X, stepper.Y, "regression")
+    result = train(Network([3, 4, 2], seed=1), data, 3, 2, 0.5, test=data)
+    check = gradcheck(net, stepper.X, stepper.Y)
+    same(lambda tr: figures.heatmap(np.full((70, 2), np.nan), "z", tr=tr))
+    same(lambda tr: figures.network_diagram(net.sizes, net.weights, net.biases, ("loss", None),
+                                            tr=tr))
+    same(lambda tr: figures.loss_curves(result.history, tr=tr))
+    same(lambda tr: figures.gradcheck_figure(check, tr=tr))
+    same(lambda tr: figures.gradcheck_heatmaps(check, 0, tr=tr))
+    same(lambda tr: figures.gradient_norms(net.backprop(stepper.X, stepper.Y), tr=tr))
+    assert asked and set(asked) <= set(figures.TEXT)

@@ -3,6 +3,12 @@
 Fast checks, no Streamlit run: both catalogues have the same keys and the same
 {placeholders}; every Chinese string is really translated; t() formats every key in
 both languages and falls back to English; every key the code asks for exists.
+
+bp_core's captions and figure words: their English templates live in
+bp_core.equations.TEXT and bp_core.figures.TEXT, and the catalogues hold the same
+texts under "eq_<key>" and "fig_<key>" (checked equal, so there is one source of
+truth); with a translator, no English word of theirs is left in what the builders
+return.
 """
 
 from __future__ import annotations
@@ -12,16 +18,21 @@ import json
 import re
 import string
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from bp_core import PhaseRecord
+from bp_core import Network, PhaseRecord, Stepper, datasets, equations, figures, train
 from bp_core.stepper import phases
+from bp_core.train import History
 from playground import config as cfg
 from playground import i18n, predict
 from playground.i18n import t
 from playground.presets import PRESETS
+from playground.translate import eq_tr, fig_tr
+from workshop.exercise_runner import EXERCISES
+from workshop.tutorial_code import DEFECT_IDS
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "playground" / "locales"
@@ -191,15 +202,24 @@ LITERAL_CALL = re.compile(r"""\bt\(\s*(["'])([A-Za-z0-9_]+)\1""")
 FSTRING_CALL = re.compile(r"""\bt\(\s*f(["'])(.*?)\1""")
 
 PHASE_KINDS = ["forward", "loss", "backward", "update"]
+# The reasons a setting is refused (playground/config.py's Problems): "why_<reason>".
+WHY_REASONS = ["too_long", "one_of", "number", "whole", "hidden_format", "hidden_layers",
+               "hidden_neurons", "params", "loss_pair"]
 # Every t(f"...") in the code, its f-string with each {expression} written as {},
 # and the values the expression can take.
 DYNAMIC_KEYS: dict[str, list[str]] = {
     "phase_{}_title": PHASE_KINDS,
     "phase_{}_what": PHASE_KINDS,
+    "phase_label_{}": ["loss", "update"],  # the timeline names the other phases F0, B1, ...
     "preset_{}_title": list(PRESETS),
     "preset_{}_text": list(PRESETS),
     "data_{}": list(cfg.DATASETS),
     "mode_{}": list(cfg.MODES),
+    "why_{}": WHY_REASONS,
+    "bughunt_explain_{}": list(DEFECT_IDS),
+    "exercise_{}": list(EXERCISES),
+    "eq_{}": list(equations.TEXT),   # playground/translate.py
+    "fig_{}": list(figures.TEXT),
 }
 
 
@@ -307,3 +327,272 @@ def test_workshop_questions_format(lang):
         answer = t("predict_wrong", lang=lang, answer=q.answer)
         assert "{" not in text + why + answer
         assert q.answer in answer
+
+
+# ------------------------------------------------------- why a setting was refused
+
+
+def refusals() -> list[tuple[str, str, dict]]:
+    """Problems of every kind, from hostile links and configs over the limits."""
+    queries = [{"data": "x" * (cfg.MAX_PARAM_CHARS + 1)}, {"data": "bogus"}, {"lr": "abc"},
+               {"batch": "-1"}, {"hidden": "a-b"}]
+    configs = [cfg.Config(hidden=(1,) * 50), cfg.Config(hidden=(10 ** 6,)),
+               cfg.Config(data="digits", hidden=(64,) * 6),
+               cfg.Config(out="softmax", loss="cross_entropy")]
+    problems = [p for q in queries for p in cfg.parse_query(q)[1]]
+    problems += [p for c in configs for p in cfg.fix(c)[1]]
+    problems += cfg.parse_names("x" * 600, "lock")[1] + cfg.parse_names("nope", "lock")[1]
+    return problems
+
+
+def test_every_refusal_reason_is_listed_and_each_is_produced():
+    produced = {why for _, why, _ in refusals()}
+    assert produced == set(WHY_REASONS)
+    assert {k[len("why_"):] for k in EN if k.startswith("why_")} == set(WHY_REASONS)
+
+
+@pytest.mark.parametrize("lang", sorted(CATALOGUES))
+def test_refusal_messages_format_with_the_values_the_config_gives(lang):
+    for name, why, values in refusals():
+        text = t("bad_setting", lang=lang, name=name, why=t(f"why_{why}", lang=lang, **values))
+        assert "{" not in text and name in text
+
+
+# ------------------------------------------- bp_core's captions and figure words
+
+BP_MODULES = {"eq_": equations, "fig_": figures}
+# Names and notation that may stay in any language: activation names, δ's "delta"...
+NOTATION = {"delta", "grad", "sigmoid", "softmax", "tanh", "relu", "leaky", "linear", "log",
+            "diag", "exp", "prime"}
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def english_words(templates) -> set[str]:
+    """The words (3+ letters, not notation) of templates, placeholders removed."""
+    words = set()
+    for text in templates:
+        plain = "".join(literal for literal, *_ in string.Formatter().parse(text))
+        words |= {w.lower() for w in WORD.findall(plain)
+                  if len(w) >= 3 and "_" not in w and w.lower() not in NOTATION}
+    return words
+
+
+def words_in(text: str) -> set[str]:
+    """The words a reader sees in a caption, title or hover text."""
+    text = re.sub(r"<[^>]*>", " ", text)        # HTML of titles and hovers
+    text = re.sub(r"%\{[^}]*\}", " ", text)      # Plotly's %{x:.3g}
+    text = re.sub(r"⟦\w+⟧", " ", text)          # the marker translator's keys
+    return {w.lower() for w in WORD.findall(text) if "_" not in w}
+
+
+def marker(key: str, values: dict) -> str:
+    """A translator that keeps no word of the template: ⟦key⟧ and the values."""
+    return f"⟦{key}⟧" + "".join(f"‹{v}›" for v in values.values())
+
+
+@pytest.mark.parametrize("prefix", sorted(BP_MODULES))
+def test_bp_core_templates_are_the_english_catalogue(prefix):
+    text = BP_MODULES[prefix].TEXT
+    missing = sorted(k for k in text if prefix + k not in EN)
+    assert not missing, f"{prefix}* keys missing from en.json: {missing}"
+    different = sorted(k for k in text if EN[prefix + k] != text[k])
+    assert not different, f"en.json differs from the module's English template: {different}"
+    stale = sorted(k for k in EN if k.startswith(prefix) and k[len(prefix):] not in text)
+    assert not stale, f"en.json has {prefix}* keys the module no longer has: {stale}"
+
+
+@pytest.mark.parametrize("prefix", sorted(BP_MODULES))
+def test_bp_core_templates_are_translated_with_the_same_placeholders(prefix):
+    for key, english in BP_MODULES[prefix].TEXT.items():
+        assert prefix + key in ZH, f"{prefix}{key} is missing from zh.json"
+        assert fields(ZH[prefix + key]) == fields(english), key
+        assert CJK.search(ZH[prefix + key]), key
+
+
+def test_translators_use_the_session_language(monkeypatch):
+    assert eq_tr("bp2", {"next": 2}) == equations.TEXT["bp2"].format(next=2)
+    assert fig_tr("layer_n", {"l": 1}) == figures.TEXT["layer_n"].format(l=1)
+    assert fig_tr("diagram_title", {}) == figures.TEXT["diagram_title"]
+    monkeypatch.setattr(i18n, "current_language", lambda: "zh")
+    assert eq_tr("bp2", {"next": 2}) == ZH["eq_bp2"].format(next=2)
+    assert fig_tr("layer_n", {"l": 1}) == ZH["fig_layer_n"].format(l=1)
+
+
+def plotly_texts(fig) -> list[str]:
+    """Every string of a figure a reader can see: titles, names, labels, hover texts,
+    category labels."""
+    found: list[str] = []
+
+    def walk(obj):
+        if isinstance(obj, dict):
+            for key, value in obj.items():
+                if key in ("text", "name", "hovertemplate", "hovertext", "ticktext", "x", "y"):
+                    items = value if isinstance(value, (list, tuple)) else [value]
+                    found.extend(v for v in items if isinstance(v, str))
+                walk(value)
+        elif isinstance(obj, (list, tuple)):
+            for item in obj:
+                walk(item)
+
+    spec = fig.to_plotly_json()
+    walk(spec.get("data", []))
+    walk({k: v for k, v in spec.get("layout", {}).items() if k != "template"})
+    return found
+
+
+NETWORKS = [  # (sizes, hidden, output, loss, batch): every BP1 form, long sums, L2
+    ([3, 4, 2], "sigmoid", "sigmoid", "quadratic", 5),
+    ([2, 3, 1], "relu", "sigmoid", "cross_entropy", 1),
+    ([12, 3, 10], "tanh", "softmax", "log_likelihood", 7),
+    ([2, 3, 3], "leaky_relu", "softmax", "quadratic", 2),
+    ([2, 2, 1], "linear", "linear", "quadratic", 3),
+]
+
+
+def stepped_records():
+    """(net, record, activation, loss, l2) for every phase of a few small networks."""
+    rng = np.random.default_rng(0)
+    for sizes, hidden, out, loss, n in NETWORKS:
+        X = rng.normal(size=(n, sizes[0]))
+        Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], n)]
+        for l2, biases in ((0.0, True), (0.01, False)):
+            net = Network(sizes, activation=hidden, output_activation=out, loss=loss, seed=1)
+            for rec in Stepper(net, X, Y, 0.5, l2=l2, update_biases=biases).run():
+                layer = net.num_layers - 1 if rec.layer is None else rec.layer
+                act = out if rec.kind in ("loss", "update") else net.f(layer).name
+                yield net, rec, act, loss, l2
+
+
+def equation_captions(tr) -> list[str]:
+    captions = []
+    for net, rec, act, loss, l2 in stepped_records():
+        L = net.num_layers
+        for layer in [rec.layer] + ([0] if rec.kind == "update" else []):
+            captions += [e.caption for e in equations.general(rec.kind, layer, L, act, loss,
+                                                              l2=l2, tr=tr)]
+        n = rec.arrays["a" if rec.kind == "loss" else "W_before0" if rec.kind == "update"
+                       else "z"].shape[0]
+        for example in {0, n - 1} if rec.kind != "update" else {0}:
+            for l2_shown in {l2, 0.0}:  # 0.0: the record's gradient includes the L2 term
+                captions += [e.caption for e in equations.for_neuron(
+                    rec, 0, example=example, activation_name=act, loss_name=loss, k=0,
+                    l2=l2_shown, num_layers=L, tr=tr)]
+    return captions
+
+
+def figure_texts(tr) -> list[str]:
+    texts = []
+    for net, rec, act, loss, l2 in stepped_records():
+        for loss_name in [loss] + ([None] if rec.kind == "backward" else []):
+            for caption, fig in figures.phase_figures(rec, act, loss_name,
+                                                      prev_activation_name=act, tr=tr):
+                texts += [caption, *plotly_texts(fig)]
+    rng = np.random.default_rng(1)
+    wide = Network([3, 40, 2], seed=0)
+    net = Network([2, 3, 1], activation="tanh", seed=0)
+    xor = datasets.load("xor", n=60)
+    history = train(net, xor, 4, 8, 0.5, test=xor).history
+    sine = datasets.load("sine", n=40)
+    fit = Network([1, 4, 1], output_activation="linear", seed=0)
+    falling = History(train_loss=[1.0, 0.1, 0.001], test_loss=[1.0, 0.2, np.nan])  # log scale
+    digits = datasets.load("digits").subset(np.arange(40))
+    digit_net = Network([64, 20, 10], seed=0)
+    check = SimpleNamespace(layers=[SimpleNamespace(layer=0, max_error=0.0, passed=True),
+                                    SimpleNamespace(layer=1, max_error=np.nan, passed=False)])
+    from bp_core import gradcheck
+    real_check = gradcheck(net, xor.X[:4], xor.Y[:4])
+    nan_net = Network([2, 2, 1], seed=0)
+    nan_net.weights[0][0, 0] = np.nan
+    figs = [
+        figures.heatmap(np.full((100, 3), np.nan), "z", tr=tr),
+        figures.network_diagram(wide.sizes, wide.weights, wide.biases, ("forward", 0), tr=tr),
+        figures.network_diagram(nan_net.sizes, nan_net.weights, nan_net.biases, tr=tr),
+        figures.loss_curves(history, tr=tr), figures.loss_curves(falling, tr=tr),
+        figures.accuracy_curves(history, tr=tr),
+        figures.decision_boundary(net, xor, tr=tr), figures.fitted_curve(fit, sine, tr=tr),
+        figures.digit_images(digits.X, tr=tr), figures.digit_predictions(digit_net, digits, tr=tr),
+        figures.weight_images(digit_net.weights[0], tr=tr),
+        figures.gradcheck_figure(check, tr=tr), figures.gradcheck_figure(real_check, tr=tr),
+        figures.gradcheck_heatmaps(real_check, 0, tr=tr),
+        figures.gradient_norms(net.backprop(xor.X[:4], xor.Y[:4]), tr=tr),
+        figures.gradient_norms(SimpleNamespace(deltas=[np.zeros((2, 2)), rng.normal(size=(2, 1))],
+                                               grad_w=[np.zeros((2, 2)), np.full((1, 2), np.inf)]),
+                               tr=tr),
+    ]
+    for fig in figs:
+        texts += plotly_texts(fig)
+    return texts
+
+
+def recording(tr):
+    """tr, and the set of keys it was asked for."""
+    asked: set[str] = set()
+
+    def wrapped(key, values):
+        asked.add(key)
+        return tr(key, values)
+    return wrapped, asked
+
+
+@pytest.fixture(scope="module")
+def marked():
+    """What the builders return with the marker translator, and the keys they asked for."""
+    eq, eq_keys = recording(marker)
+    fig, fig_keys = recording(marker)
+    return {"eq_": (equation_captions(eq), eq_keys), "fig_": (figure_texts(fig), fig_keys)}
+
+
+# Keys no small network reaches: a loss or activation registered later.
+UNREACHED = {"eq_": {"bp1_other"}, "fig_": set()}
+
+
+@pytest.mark.parametrize("prefix", sorted(BP_MODULES))
+def test_builders_ask_the_translator_for_every_key(marked, prefix):
+    _, asked = marked[prefix]
+    assert asked <= set(BP_MODULES[prefix].TEXT)
+    never = set(BP_MODULES[prefix].TEXT) - asked - UNREACHED[prefix]
+    assert not never, f"{prefix}* keys this test never saw used: {sorted(never)}"
+
+
+@pytest.mark.parametrize("prefix", sorted(BP_MODULES))
+def test_with_a_translator_no_english_word_is_left(marked, prefix):
+    texts, _ = marked[prefix]
+    english = english_words(BP_MODULES[prefix].TEXT.values())
+    left = {}
+    for text in texts:
+        found = words_in(text) & english
+        if found:
+            left[text] = sorted(found)
+    assert not left, f"English left in {len(left)} texts, e.g. {list(left.items())[:5]}"
+
+
+def test_spot_checks_of_translated_equation_captions():
+    net = Network([2, 3, 2], activation="tanh", output_activation="sigmoid",
+                  loss="cross_entropy", seed=0)
+    recs = {r.label: r for r in Stepper(net, [[0.1, -0.2], [0.3, 0.4]], [[0, 1], [1, 0]],
+                                        0.5).run()}
+    fwd = equations.for_neuron(recs["F0"], 1, activation_name="tanh", tr=marker)
+    assert fwd[0].caption.startswith("⟦weighted_input_filled⟧‹1›‹1›‹2›")
+    assert fwd[0].latex == equations.for_neuron(recs["F0"], 1, activation_name="tanh")[0].latex
+    loss = equations.for_neuron(recs["Loss"], 0, loss_name="cross_entropy", num_layers=2,
+                                tr=marker)
+    assert "⟦loss_cross_entropy⟧" in loss[0].caption and "⟦cost_batch_many⟧" in loss[1].caption
+    back = equations.for_neuron(recs["B1"], 0, activation_name="sigmoid",
+                                loss_name="cross_entropy", tr=marker)
+    assert back[0].caption.startswith("⟦bp1_cancels⟧") and "⟦example_note⟧" in back[0].caption
+    update = equations.for_neuron(recs["Update"], 0, k=1, layer=0, tr=marker)
+    assert update[0].caption == "⟦update_weight⟧‹0›‹1›‹0›‹0.5›"
+
+
+@pytest.mark.parametrize("prefix", sorted(BP_MODULES))
+def test_in_chinese_every_text_is_chinese(monkeypatch, prefix):
+    monkeypatch.setattr(i18n, "current_language", lambda: "zh")
+    if prefix == "eq_":
+        texts = equation_captions(eq_tr)
+    else:
+        texts = figure_texts(fig_tr)
+    english = english_words(BP_MODULES[prefix].TEXT.values())
+    english -= english_words(v for k, v in ZH.items() if k.startswith(prefix))  # Mazur, ...
+    assert all(CJK.search(text) for text in texts if english_words([text]) & english)
+    left = {text: sorted(words_in(text) & english) for text in texts if words_in(text) & english}
+    assert not left, f"English left in {len(left)} texts, e.g. {list(left.items())[:5]}"
