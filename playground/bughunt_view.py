@@ -16,31 +16,34 @@ from workshop import bughunt
 from workshop.tutorial_code import DEFECT_IDS, DEFECTS, TUTORIAL_SOURCE
 
 from .i18n import t
+from .translate import fig_tr
 
 PLOT_CONFIG = {"displayModeBar": False}
 BY_ID = {d["id"]: d for d in DEFECTS}
 # Lines the learner may point at: the four buggy ones and some innocent ones, sorted by
 # their place in the code so the order gives nothing away.
-INNOCENT = ["activation = np.dot(w, activation)+b",
-            "nabla_w[-1] = np.dot(delta, activations[-2].transpose())",
-            "return (output_activations-y)"]
-CANDIDATES = sorted({d["buggy"] for d in DEFECTS} | {line for line in INNOCENT
-                                                      if line in TUTORIAL_SOURCE},
-                    key=TUTORIAL_SOURCE.index)
+INNOCENT = [
+    "activation = np.dot(w, activation)+b",
+    "nabla_w[-1] = np.dot(delta, activations[-2].transpose())",
+    "return (output_activations-y)",
+]
+CANDIDATES = sorted(
+    {d["buggy"] for d in DEFECTS} | {line for line in INNOCENT if line in TUTORIAL_SOURCE},
+    key=TUTORIAL_SOURCE.index,
+)
 
 
 def _engine_network():
     """The current network if Nielsen's code computes it (sigmoid, quadratic), else a
     sigmoid/quadratic copy of its weights, which is what the tutorial's code knows."""
     net = st.session_state["net"]
-    return net if bughunt.is_supported(net) else bughunt.sigmoid_network(net.weights,
-                                                                        net.biases)
+    return net if bughunt.is_supported(net) else bughunt.sigmoid_network(net.weights, net.biases)
 
 
 def run_symptoms(defect: str) -> dict:
     """Run the buggy engine with one defect on the current network and batch."""
     net, stepper = _engine_network(), st.session_state["stepper"]
-    X, Y = stepper.X[:bughunt.MAX_EXAMPLES], stepper.Y[:bughunt.MAX_EXAMPLES]
+    X, Y = stepper.X[: bughunt.MAX_EXAMPLES], stepper.Y[: bughunt.MAX_EXAMPLES]
     engine = bughunt.BuggyNetwork(net.weights, net.biases, {defect})
     out: dict = {"defect": defect, "error": None, "check": None}
     try:
@@ -64,9 +67,13 @@ def _training_figure(result: dict) -> go.Figure:
     fig.add_scatter(y=start + result["correct"], name=t("bughunt_fixed_engine"))
     if result["buggy"]:
         fig.add_scatter(y=start + result["buggy"], name=t("bughunt_buggy_engine"))
-    fig.update_layout(title=t("bughunt_training_title"), xaxis_title=t("epoch"),
-                      yaxis_title=t("bughunt_true_loss"), height=300,
-                      margin=dict(l=40, r=10, t=40, b=40))
+    fig.update_layout(
+        title=t("bughunt_training_title"),
+        xaxis_title=t("chart_epoch"),
+        yaxis_title=t("bughunt_true_loss"),
+        height=300,
+        margin=dict(l=40, r=10, t=40, b=40),
+    )
     return fig
 
 
@@ -77,14 +84,23 @@ def symptoms_ui(result: dict) -> None:
     else:
         check = result["check"]
         verdict = t("pass") if check.passed else t("fail")
-        st.markdown(t("bughunt_gradcheck", verdict=verdict,
-                      errors=", ".join(f"{e:.2e}" for e in check.errors)))
+        st.markdown(
+            t(
+                "bughunt_gradcheck",
+                verdict=verdict,
+                errors=", ".join(f"{e:.2e}" for e in check.errors),
+            )
+        )
         cols = st.columns(2)
-        cols[0].plotly_chart(figures.gradcheck_figure(check), config=PLOT_CONFIG,
-                             key="bug_check_bars")
+        cols[0].plotly_chart(
+            figures.gradcheck_figure(check, tr=fig_tr), config=PLOT_CONFIG, key="bug_check_bars"
+        )
         worst = max(range(len(check.layers)), key=lambda l: check.errors[l])
-        cols[1].plotly_chart(figures.gradcheck_heatmaps(check, worst), config=PLOT_CONFIG,
-                             key="bug_check_cells")
+        cols[1].plotly_chart(
+            figures.gradcheck_heatmaps(check, worst, tr=fig_tr),
+            config=PLOT_CONFIG,
+            key="bug_check_cells",
+        )
     st.plotly_chart(_training_figure(result), config=PLOT_CONFIG, key="bug_training")
 
 
@@ -102,9 +118,15 @@ def bughunt_view() -> None:
     net = st.session_state["net"]
     if not bughunt.is_supported(net):
         st.info(t("bughunt_sigmoid_copy"))
-    defect = st.radio(t("bughunt_choose"), DEFECT_IDS, key="bug_defect", horizontal=True,
-                      format_func=lambda d, lang=st.session_state.get("lang"): t(
-                          "bughunt_bug_n", lang, n=DEFECT_IDS.index(d) + 1))
+    defect = st.radio(
+        t("bughunt_choose"),
+        DEFECT_IDS,
+        key="bug_defect",
+        horizontal=True,
+        format_func=lambda d, lang=st.session_state.get("lang"): t(
+            "bughunt_bug_n", lang, n=DEFECT_IDS.index(d) + 1
+        ),
+    )
     if st.button(t("bughunt_run"), key="bug_run", type="primary"):
         with st.spinner(t("bughunt_running")):
             st.session_state.setdefault("bug_symptoms", {})[defect] = run_symptoms(defect)
@@ -114,13 +136,18 @@ def bughunt_view() -> None:
         return
     symptoms_ui(result)
     st.selectbox(t("bughunt_guess"), CANDIDATES, key="bug_guess", index=None)
-    st.button(t("bughunt_reveal"), key="bug_reveal", on_click=_on_reveal,
-              disabled=st.session_state.get("bug_guess") is None)
+    st.button(
+        t("bughunt_reveal"),
+        key="bug_reveal",
+        on_click=_on_reveal,
+        disabled=st.session_state.get("bug_guess") is None,
+    )
     revealed = st.session_state.get("bug_revealed", {}).get(defect)
     if revealed:
         d = BY_ID[defect]
         (st.success if revealed["right"] else st.warning)(
-            t("bughunt_right") if revealed["right"] else t("bughunt_wrong"))
+            t("bughunt_right") if revealed["right"] else t("bughunt_wrong")
+        )
         st.code(f"- {d['buggy']}\n+ {d['fixed']}", language="diff")
         st.markdown(t(f"bughunt_explain_{defect}"))
     found = sum(1 for r in st.session_state.get("bug_revealed", {}).values() if r["right"])

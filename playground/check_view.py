@@ -8,6 +8,7 @@ from bp_core import figures, gradcheck
 from bp_core.gradcheck import TOLERANCE
 
 from .i18n import t
+from .translate import fig_tr
 
 PLOT_CONFIG = {"displayModeBar": False}
 
@@ -19,18 +20,28 @@ def gradcheck_view() -> None:
         if st.button(t("gradcheck_button"), key="gradcheck", disabled=locked):
             stepper, net, config = (st.session_state[k] for k in ("stepper", "net", "config"))
             with st.spinner(t("gradcheck_running")):
-                st.session_state["gradcheck_result"] = gradcheck(net, stepper.X, stepper.Y,
-                                                                 l2=config.l2)
+                st.session_state["gradcheck_result"] = gradcheck(
+                    net, stepper.X, stepper.Y, l2=config.l2
+                )
     result = st.session_state.get("gradcheck_result")
     if result is None:
         st.caption(t("gradcheck_nothing_yet"))
         return
-    st.plotly_chart(figures.gradcheck_figure(result), config=PLOT_CONFIG, key="gradcheck_bars")
-    rows = [{t("layer_label"): layer.layer,
-             t("gradcheck_max_error"): f"{layer.max_error:.3e}",
-             t("gradcheck_verdict"): t("pass") if layer.passed else t("fail")}
-            for layer in result.layers]
+    st.plotly_chart(
+        figures.gradcheck_figure(result, tr=fig_tr), config=PLOT_CONFIG, key="gradcheck_bars"
+    )
+    rows = [
+        {
+            t("layer_label"): layer.layer,
+            t("gradcheck_max_error"): f"{layer.max_error:.3e}",
+            t("gradcheck_verdict"): t("pass") if layer.passed else t("fail"),
+        }
+        for layer in result.layers
+    ]
     st.dataframe(rows, hide_index=True)
     layer = st.selectbox(t("layer_label"), list(range(len(result.layers))), key="gradcheck_layer")
-    st.plotly_chart(figures.gradcheck_heatmaps(result, layer), config=PLOT_CONFIG,
-                    key="gradcheck_cells")
+    st.plotly_chart(
+        figures.gradcheck_heatmaps(result, layer, tr=fig_tr),
+        config=PLOT_CONFIG,
+        key="gradcheck_cells",
+    )

@@ -26,7 +26,7 @@ LOSSES = list(losses.LOSSES)
 LEARNING_RATES = [float(f"{m}e{e}") for e in range(-4, 2) for m in (1, 2, 3, 5)] + [100.0]
 L2_CHOICES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 1.0]
 BATCH_CHOICES = [1, 2, 4, 8, 16, 32, 64]
-N_SAMPLES = 200          # points in each generated 2-D or sine data set
+N_SAMPLES = 200  # points in each generated 2-D or sine data set
 TEST_FRACTION = 0.25
 
 
@@ -41,6 +41,7 @@ def output_size(data: str) -> int:
 @dataclass(frozen=True)
 class Config:
     """The whole setup of a network and its training; what a shared link carries."""
+
     data: str = "xor"
     hidden: tuple[int, ...] = (4, 2)
     act: str = "tanh"
@@ -65,15 +66,24 @@ class Config:
 
     def to_query(self) -> dict[str, str]:
         """The URL parameters for this setup (always the full set, so links are exact)."""
-        return {"data": self.data, "hidden": "-".join(map(str, self.hidden)) or "0",
-                "act": self.act, "out": self.out, "loss": self.loss, "init": self.init,
-                "lr": f"{self.lr:g}", "batch": str(self.batch), "seed": str(self.seed),
-                "l2": f"{self.l2:g}", "epochs": str(self.epochs)}
+        return {
+            "data": self.data,
+            "hidden": "-".join(map(str, self.hidden)) or "0",
+            "act": self.act,
+            "out": self.out,
+            "loss": self.loss,
+            "init": self.init,
+            "lr": f"{self.lr:g}",
+            "batch": str(self.batch),
+            "seed": str(self.seed),
+            "l2": f"{self.l2:g}",
+            "epochs": str(self.epochs),
+        }
 
 
 DEFAULT = Config()
 PARAMS = list(DEFAULT.to_query())  # data, hidden, act, out, loss, init, lr, ...
-MAX_PARAM_CHARS = 64               # longer URL values are refused before parsing
+MAX_PARAM_CHARS = 64  # longer URL values are refused before parsing
 
 
 # A problem is (parameter, why, values): the message is the catalogue entry "why_<why>"
@@ -97,8 +107,9 @@ def _parse_hidden(text: str) -> tuple[int, ...]:
     if text in ("", "0", "none"):
         return ()
     parts = text.split("-")
-    if len(parts) > limits.APP_MAX_HIDDEN_LAYERS or not all(p.isdigit() and len(p) <= 4
-                                                           for p in parts):
+    if len(parts) > limits.APP_MAX_HIDDEN_LAYERS or not all(
+        p.isdigit() and len(p) <= 4 for p in parts
+    ):
         raise ValueError
     return tuple(int(p) for p in parts)
 
@@ -127,8 +138,9 @@ def nearest(choices: list[float], value: float) -> float:
     return min(positive, key=lambda c: abs(math.log(c) - math.log(value)))
 
 
-def parse_query(query: dict[str, str | list[str]], base: Config = DEFAULT
-                ) -> tuple[Config, list[Problem]]:
+def parse_query(
+    query: dict[str, str | list[str]], base: Config = DEFAULT
+) -> tuple[Config, list[Problem]]:
     """Turn URL parameters into a valid Config and a list of Problems.
 
     Parameters that are absent keep their value from ``base`` (the defaults, or a
@@ -173,8 +185,7 @@ def parse_query(query: dict[str, str | list[str]], base: Config = DEFAULT
     choose("out", OUTPUT_ACTIVATIONS)
     choose("loss", LOSSES)
     choose("init", INITS)
-    number("lr", _parse_float, "number",
-           limits.APP_MIN_LR, limits.APP_MAX_LR)
+    number("lr", _parse_float, "number", limits.APP_MIN_LR, limits.APP_MAX_LR)
     number("l2", _parse_float, "number", 0.0, limits.APP_MAX_L2)
     number("batch", _parse_int, "whole", 1, limits.APP_MAX_BATCH)
     number("seed", _parse_int, "whole", 0, limits.APP_MAX_SEED)
@@ -191,13 +202,15 @@ def parse_query(query: dict[str, str | list[str]], base: Config = DEFAULT
         # The link chose an output but no loss: pick one that pairs, without a warning.
         config = replace(config, loss=losses.valid_losses(config.out)[-1])
     # Snap continuous values to the sliders' log-scale stops, so the widget can show them.
-    config = replace(config, lr=nearest(LEARNING_RATES, config.lr),
-                     l2=0.0 if config.l2 == 0 else nearest(L2_CHOICES, config.l2))
+    config = replace(
+        config,
+        lr=nearest(LEARNING_RATES, config.lr),
+        l2=0.0 if config.l2 == 0 else nearest(L2_CHOICES, config.l2),
+    )
     return fix(config, problems)
 
 
-def fix(config: Config, problems: list[Problem] | None = None
-        ) -> tuple[Config, list[Problem]]:
+def fix(config: Config, problems: list[Problem] | None = None) -> tuple[Config, list[Problem]]:
     """Make a Config consistent: hidden sizes within limits, a loss that pairs with the output."""
     problems = [] if problems is None else problems
     why = check_hidden(config.hidden, config.data)
@@ -228,8 +241,9 @@ def parse_names(text: str | list[str], param: str) -> tuple[list[str], list[Prob
         return [], [(param, "too_long", {})]
     names = [name.strip() for name in text.split(",") if name.strip()]
     good = [name for name in names if name in CONTROLS]
-    problems = ([] if len(good) == len(names)
-                else [(param, "one_of", {"choices": ", ".join(CONTROLS)})])
+    problems = (
+        [] if len(good) == len(names) else [(param, "one_of", {"choices": ", ".join(CONTROLS)})]
+    )
     return good, problems
 
 

@@ -15,6 +15,7 @@ from workshop.exercise_runner import EXERCISES, compare
 
 from .hosting import exercises_dir, is_hosted
 from .i18n import t
+from .translate import fig_tr
 
 PLOT_CONFIG = {"displayModeBar": False}
 
@@ -25,9 +26,12 @@ def exercises_view() -> None:
     if is_hosted():
         st.warning(t("exercises_hosted"))
         return
-    name = st.selectbox(t("exercises_choose"), list(EXERCISES), key="exercise",
-                        format_func=lambda n, lang=st.session_state.get("lang"): t(
-                            f"exercise_{n}", lang))
+    name = st.selectbox(
+        t("exercises_choose"),
+        list(EXERCISES),
+        key="exercise",
+        format_func=lambda n, lang=st.session_state.get("lang"): t(f"exercise_{n}", lang),
+    )
     path = exercises_dir() / f"{name}.py"
     st.caption(t("exercises_file", path=str(path)))
     if not st.button(t("exercises_run"), key="exercise_run", type="primary"):
@@ -56,6 +60,10 @@ def exercises_view() -> None:
             if diff is None:
                 continue
             diff = np.atleast_2d(diff)
-            col.plotly_chart(figures.heatmap(diff, f"|yours − bp_core|: {quantity}[{l}]",
-                                             kind="plain"),
-                             config=PLOT_CONFIG, key=f"exercise_diff_{quantity}_{l}")
+            col.plotly_chart(
+                figures.heatmap(
+                    diff, t("exercises_diff_title", quantity=quantity, l=l), kind="plain", tr=fig_tr
+                ),
+                config=PLOT_CONFIG,
+                key=f"exercise_diff_{quantity}_{l}",
+            )

@@ -25,6 +25,7 @@ def catalogue(lang: str) -> dict[str, str]:
 def current_language() -> str:
     try:
         import streamlit as st
+
         lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
     except Exception:  # outside a Streamlit run (unit tests, notebooks)
         lang = DEFAULT_LANGUAGE

@@ -15,11 +15,11 @@ from bp_core import PhaseRecord
 
 @dataclass(frozen=True)
 class Question:
-    key: str                 # catalogue key of the question text
-    values: dict             # placeholders of the question text
-    choices: list[str]       # what the learner picks from (neuron numbers or signs)
-    answer: str              # the right choice
-    explanation_key: str     # catalogue key of the reveal text
+    key: str  # catalogue key of the question text
+    values: dict  # placeholders of the question text
+    choices: list[str]  # what the learner picks from (neuron numbers or signs)
+    answer: str  # the right choice
+    explanation_key: str  # catalogue key of the reveal text
     explanation_values: dict
 
 
@@ -34,17 +34,31 @@ def question_for(record: PhaseRecord, batch_index: int, learning_rate: float) ->
         # At the output: which neuron's error is largest for example 0?
         magnitude = np.abs(delta[0])
         j = int(magnitude.argmax())
-        return Question("predict_largest_delta", {"l": record.layer},
-                        [str(n) for n in range(delta.shape[1])], str(j),
-                        "predict_largest_delta_why",
-                        {"j": j, "value": f"{delta[0, j]:.6g}", "l": record.layer})
+        return Question(
+            "predict_largest_delta",
+            {"l": record.layer},
+            [str(n) for n in range(delta.shape[1])],
+            str(j),
+            "predict_largest_delta_why",
+            {"j": j, "value": f"{delta[0, j]:.6g}", "l": record.layer},
+        )
     # Otherwise: the sign of one weight's update, cell chosen from the batch number.
     grad_w = record.arrays["grad_w"]
     n_out, n_in = grad_w.shape
     rng = np.random.default_rng([batch_index, record.layer])
     j, k = int(rng.integers(n_out)), int(rng.integers(n_in))
     update = -learning_rate * grad_w[j, k]
-    return Question("predict_update_sign", {"l": record.layer, "j": j, "k": k},
-                    ["+", "−", "0"], sign(update), "predict_update_sign_why",
-                    {"l": record.layer, "j": j, "k": k, "grad": f"{grad_w[j, k]:.6g}",
-                     "update": f"{update:.6g}"})
+    return Question(
+        "predict_update_sign",
+        {"l": record.layer, "j": j, "k": k},
+        ["+", "−", "0"],
+        sign(update),
+        "predict_update_sign_why",
+        {
+            "l": record.layer,
+            "j": j,
+            "k": k,
+            "grad": f"{grad_w[j, k]:.6g}",
+            "update": f"{update:.6g}",
+        },
+    )

@@ -30,10 +30,16 @@ def parse_upload(data: bytes, config: cfg.Config) -> tuple[Network, cfg.Config]:
         raise ValueError(t("upload_too_big", limit=limits.APP_UPLOAD_BYTES))
     net = Network.from_json(data)
     if (net.sizes[0], net.sizes[-1]) != (cfg.input_size(config.data), cfg.output_size(config.data)):
-        raise ValueError(t("upload_wrong_data", sizes="-".join(map(str, net.sizes)),
-                           data=config.data))
-    new = replace(config, hidden=tuple(net.sizes[1:-1]), act=net.activation,
-                  out=net.output_activation, loss=net.loss_name)
+        raise ValueError(
+            t("upload_wrong_data", sizes="-".join(map(str, net.sizes)), data=config.data)
+        )
+    new = replace(
+        config,
+        hidden=tuple(net.sizes[1:-1]),
+        act=net.activation,
+        out=net.output_activation,
+        loss=net.loss_name,
+    )
     why = cfg.check_hidden(new.hidden, new.data)
     if why:
         raise ValueError(t("upload_too_large", why=t(f"why_{why[0]}", **why[1])))
@@ -66,10 +72,20 @@ def save_view() -> None:
     st.caption(t("share_caption"))
     st.markdown(f"**{t('save_header')}**")
     net = st.session_state["net"]
-    st.download_button(t("download_button"), net.to_json(), file_name="network.json",
-                       mime="application/json", key="download")
+    st.download_button(
+        t("download_button"),
+        net.to_json(),
+        file_name="network.json",
+        mime="application/json",
+        key="download",
+    )
     if "upload" not in st.session_state.get("hidden_controls", ()):
-        st.file_uploader(t("upload_label"), type=["json"], key="upload", on_change=on_upload,
-                         disabled="upload" in st.session_state.get("locks", ()),
-                         help=t("upload_help", limit=limits.APP_UPLOAD_BYTES // 1000))
+        st.file_uploader(
+            t("upload_label"),
+            type=["json"],
+            key="upload",
+            on_change=on_upload,
+            disabled="upload" in st.session_state.get("locks", ()),
+            help=t("upload_help", limit=limits.APP_UPLOAD_BYTES // 1000),
+        )
     state.show_messages()

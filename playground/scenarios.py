@@ -19,8 +19,9 @@ def slowdown_curves() -> dict[str, list[float]]:
     X, Y = np.array([[s["x"]]]), np.array([[s["y"]]])
     curves: dict[str, list[float]] = {}
     for loss in ("quadratic", "cross_entropy"):
-        net = Network.from_params([[[s["w"]]]], [[s["b"]]], activation="sigmoid",
-                                  output_activation="sigmoid", loss=loss)
+        net = Network.from_params(
+            [[[s["w"]]]], [[s["b"]]], activation="sigmoid", output_activation="sigmoid", loss=loss
+        )
         outputs, costs = [], []
         for _ in range(s["epochs"]):
             net.sgd_step(X, Y, s["learning_rate"])
@@ -55,27 +56,52 @@ def mazur_numbers(records: list) -> dict[str, float]:
     for rec in records:
         arr = rec.arrays
         if rec.kind == "forward" and rec.layer == 0:
-            out.update(net_h1=arr["z"][0, 0], out_h1=arr["a"][0, 0],
-                       net_h2=arr["z"][0, 1], out_h2=arr["a"][0, 1])
+            out.update(
+                net_h1=arr["z"][0, 0],
+                out_h1=arr["a"][0, 0],
+                net_h2=arr["z"][0, 1],
+                out_h2=arr["a"][0, 1],
+            )
         elif rec.kind == "forward" and rec.layer == 1:
-            out.update(net_o1=arr["z"][0, 0], out_o1=arr["a"][0, 0],
-                       net_o2=arr["z"][0, 1], out_o2=arr["a"][0, 1])
+            out.update(
+                net_o1=arr["z"][0, 0],
+                out_o1=arr["a"][0, 0],
+                net_o2=arr["z"][0, 1],
+                out_o2=arr["a"][0, 1],
+            )
         elif rec.kind == "loss":
-            out.update(E_o1=0.5 * (arr["a"][0, 0] - arr["y"][0, 0]) ** 2,
-                       E_o2=0.5 * (arr["a"][0, 1] - arr["y"][0, 1]) ** 2,
-                       E_total=float(arr["loss"]))
+            out.update(
+                E_o1=0.5 * (arr["a"][0, 0] - arr["y"][0, 0]) ** 2,
+                E_o2=0.5 * (arr["a"][0, 1] - arr["y"][0, 1]) ** 2,
+                E_total=float(arr["loss"]),
+            )
         elif rec.kind == "backward" and rec.layer == 1:
             g = arr["grad_w"]
-            out.update(delta_o1=arr["delta"][0, 0], delta_o2=arr["delta"][0, 1],
-                       dE_dw5=g[0, 0], dE_dw6=g[0, 1], dE_dw7=g[1, 0], dE_dw8=g[1, 1])
+            out.update(
+                delta_o1=arr["delta"][0, 0],
+                delta_o2=arr["delta"][0, 1],
+                dE_dw5=g[0, 0],
+                dE_dw6=g[0, 1],
+                dE_dw7=g[1, 0],
+                dE_dw8=g[1, 1],
+            )
         elif rec.kind == "backward" and rec.layer == 0:
             g = arr["grad_w"]
             out.update(dE_dw1=g[0, 0], dE_dw2=g[0, 1], dE_dw3=g[1, 0], dE_dw4=g[1, 1])
         elif rec.kind == "update":
             w0, w1 = arr["W_after0"], arr["W_after1"]
-            out.update(w1=w0[0, 0], w2=w0[0, 1], w3=w0[1, 0], w4=w0[1, 1],
-                       w5=w1[0, 0], w6=w1[0, 1], w7=w1[1, 0], w8=w1[1, 1],
-                       b1=arr["b_after0"][0], b2=arr["b_after1"][0])
+            out.update(
+                w1=w0[0, 0],
+                w2=w0[0, 1],
+                w3=w0[1, 0],
+                w4=w0[1, 1],
+                w5=w1[0, 0],
+                w6=w1[0, 1],
+                w7=w1[1, 0],
+                w8=w1[1, 1],
+                b1=arr["b_after0"][0],
+                b2=arr["b_after1"][0],
+            )
     return {name: float(value) for name, value in out.items()}
 
 
@@ -84,6 +110,7 @@ def learning_rate_sweep(config, rates=(0.05, 0.5, 5.0), epochs: int = 20) -> dic
     from bp_core import train
 
     from .state import build_network, load_data
+
     train_set, _ = load_data(config.data, config.seed)
     out = {}
     for rate in rates:

@@ -57,8 +57,9 @@ def init_from_url() -> None:
         lang = "en"
     st.session_state["lang"] = lang
     st.session_state["locks"], lock_problems = cfg.parse_names(query.get("lock", ""), "lock")
-    st.session_state["hidden_controls"], hide_problems = cfg.parse_names(query.get("hide", ""),
-                                                                         "hide")
+    st.session_state["hidden_controls"], hide_problems = cfg.parse_names(
+        query.get("hide", ""), "hide"
+    )
     problems += lock_problems + hide_problems
     seed_widgets(config)
     st.session_state["url_problems"] = problems
@@ -102,61 +103,125 @@ def setup_ui() -> cfg.Config:
         # bound into each lambda rather than read from session_state later.
         lang = ss["lang"]
         if "mode" not in hidden:
-            st.radio(t("mode_label"), cfg.MODES, key="mode", horizontal=True,
-                     format_func=lambda m, lang=lang: t(f"mode_{m}", lang),
-                     disabled="mode" in locked)
+            st.radio(
+                t("mode_label"),
+                cfg.MODES,
+                key="mode",
+                horizontal=True,
+                format_func=lambda m, lang=lang: t(f"mode_{m}", lang),
+                disabled="mode" in locked,
+            )
         if "preset" not in hidden:
             ss.setdefault("preset_choice", ss.get("preset") or "")
-            st.selectbox(t("preset_label"), ["", *PRESETS], key="preset_choice",
-                         on_change=_on_preset, disabled="preset" in locked,
-                         format_func=lambda p, lang=lang: (t(f"preset_{p}_title", lang) if p
-                                                           else t("preset_none", lang)))
+            st.selectbox(
+                t("preset_label"),
+                ["", *PRESETS],
+                key="preset_choice",
+                on_change=_on_preset,
+                disabled="preset" in locked,
+                format_func=lambda p, lang=lang: (
+                    t(f"preset_{p}_title", lang) if p else t("preset_none", lang)
+                ),
+            )
         st.header(t("setup_header"))
         if shown("data"):
-            st.selectbox(t("data_label"), cfg.DATASETS, key="data", disabled="data" in locked,
-                         format_func=lambda name, lang=lang: t(f"data_{name}", lang),
-                         help=t("data_help"))
+            st.selectbox(
+                t("data_label"),
+                cfg.DATASETS,
+                key="data",
+                disabled="data" in locked,
+                format_func=lambda name, lang=lang: t(f"data_{name}", lang),
+                help=t("data_help"),
+            )
         if shown("hidden"):
-            st.number_input(t("n_hidden_label"), 0, limits.APP_MAX_HIDDEN_LAYERS, key="n_hidden",
-                            disabled="hidden" in locked, help=t("n_hidden_help"))
+            st.number_input(
+                t("n_hidden_label"),
+                0,
+                limits.APP_MAX_HIDDEN_LAYERS,
+                key="n_hidden",
+                disabled="hidden" in locked,
+                help=t("n_hidden_help"),
+            )
             for i in range(ss["n_hidden"]):
                 ss.setdefault(f"hidden_{i}", HIDDEN_SLIDER_DEFAULT)
-                st.slider(t("hidden_size_label", layer=i + 1), 1, limits.APP_MAX_HIDDEN_NEURONS,
-                          key=f"hidden_{i}", disabled="hidden" in locked)
+                st.slider(
+                    t("hidden_size_label", layer=i + 1),
+                    1,
+                    limits.APP_MAX_HIDDEN_NEURONS,
+                    key=f"hidden_{i}",
+                    disabled="hidden" in locked,
+                )
         if shown("act"):
-            st.selectbox(t("act_label"), cfg.HIDDEN_ACTIVATIONS, key="act",
-                         disabled="act" in locked)
+            st.selectbox(
+                t("act_label"), cfg.HIDDEN_ACTIVATIONS, key="act", disabled="act" in locked
+            )
         if shown("out"):
-            st.selectbox(t("out_label"), cfg.OUTPUT_ACTIVATIONS, key="out",
-                         on_change=_keep_loss_valid, disabled="out" in locked)
+            st.selectbox(
+                t("out_label"),
+                cfg.OUTPUT_ACTIVATIONS,
+                key="out",
+                on_change=_keep_loss_valid,
+                disabled="out" in locked,
+            )
         _keep_loss_valid()  # also when the URL asked for a pair that makes no sense
         if shown("loss"):
-            st.selectbox(t("loss_label"), losses.valid_losses(ss["out"]), key="loss",
-                         disabled="loss" in locked, help=t("loss_help"))
+            st.selectbox(
+                t("loss_label"),
+                losses.valid_losses(ss["out"]),
+                key="loss",
+                disabled="loss" in locked,
+                help=t("loss_help"),
+            )
         if shown("init"):
-            st.selectbox(t("init_label"), cfg.INITS, key="init", disabled="init" in locked,
-                         help=t("init_help"))
+            st.selectbox(
+                t("init_label"),
+                cfg.INITS,
+                key="init",
+                disabled="init" in locked,
+                help=t("init_help"),
+            )
         if shown("lr"):
-            st.select_slider(t("lr_label"), cfg.LEARNING_RATES, key="lr",
-                             disabled="lr" in locked, help=t("lr_help"))
+            st.select_slider(
+                t("lr_label"),
+                cfg.LEARNING_RATES,
+                key="lr",
+                disabled="lr" in locked,
+                help=t("lr_help"),
+            )
         if shown("batch"):
-            st.slider(t("batch_label"), 1, limits.APP_MAX_BATCH, key="batch",
-                      disabled="batch" in locked)
+            st.slider(
+                t("batch_label"), 1, limits.APP_MAX_BATCH, key="batch", disabled="batch" in locked
+            )
         if shown("l2"):
-            st.select_slider(t("l2_label"), cfg.L2_CHOICES, key="l2", disabled="l2" in locked,
-                             help=t("l2_help"))
+            st.select_slider(
+                t("l2_label"), cfg.L2_CHOICES, key="l2", disabled="l2" in locked, help=t("l2_help")
+            )
         if shown("seed"):
-            st.number_input(t("seed_label"), 0, limits.APP_MAX_SEED, key="seed",
-                            disabled="seed" in locked)
+            st.number_input(
+                t("seed_label"), 0, limits.APP_MAX_SEED, key="seed", disabled="seed" in locked
+            )
         if shown("epochs"):
-            st.number_input(t("epochs_label"), 1, limits.APP_MAX_EPOCHS, key="epochs",
-                            disabled="epochs" in locked)
+            st.number_input(
+                t("epochs_label"),
+                1,
+                limits.APP_MAX_EPOCHS,
+                key="epochs",
+                disabled="epochs" in locked,
+            )
 
     config = cfg.Config(
-        data=ss["data"], hidden=tuple(int(ss[f"hidden_{i}"]) for i in range(ss["n_hidden"])),
-        act=ss["act"], out=ss["out"], loss=ss["loss"], init=ss["init"], lr=float(ss["lr"]),
-        batch=int(ss["batch"]), seed=int(ss["seed"]), l2=float(ss["l2"]),
-        epochs=int(ss["epochs"]))
+        data=ss["data"],
+        hidden=tuple(int(ss[f"hidden_{i}"]) for i in range(ss["n_hidden"])),
+        act=ss["act"],
+        out=ss["out"],
+        loss=ss["loss"],
+        init=ss["init"],
+        lr=float(ss["lr"]),
+        batch=int(ss["batch"]),
+        seed=int(ss["seed"]),
+        l2=float(ss["l2"]),
+        epochs=int(ss["epochs"]),
+    )
     # The widgets already bound every value; this re-check is the server-side guard
     # (session_state can be written by callbacks and uploads, not only by widgets).
     config, problems = cfg.fix(config)

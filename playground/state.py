@@ -32,8 +32,9 @@ def load_data(name: str, seed: int) -> tuple[Dataset, Dataset]:
     few small entries; it holds no visitor's state.  Mazur's post has one example,
     which is both its training and its test set.
     """
-    data = datasets.load(name, n=N_SAMPLES, noise=0.1 if name in datasets.TWO_D else 0.05,
-                         seed=seed)
+    data = datasets.load(
+        name, n=N_SAMPLES, noise=0.1 if name in datasets.TWO_D else 0.05, seed=seed
+    )
     if len(data) < 2:
         return data, data
     return datasets.split(data, TEST_FRACTION, seed=seed)
@@ -44,27 +45,38 @@ def batch_rows(n: int, batch_size: int, index: int, seed: int) -> np.ndarray:
     per_epoch = max(1, -(-n // batch_size))
     epoch, k = divmod(index, per_epoch)
     order = np.random.default_rng([seed, epoch]).permutation(n)
-    return order[k * batch_size:(k + 1) * batch_size]
+    return order[k * batch_size : (k + 1) * batch_size]
 
 
 def current_batch(config: Config) -> tuple[np.ndarray, np.ndarray]:
     train, _ = load_data(config.data, config.seed)
-    rows = batch_rows(len(train), config.batch, st.session_state.get("batch_index", 0),
-                      config.seed)
+    rows = batch_rows(len(train), config.batch, st.session_state.get("batch_index", 0), config.seed)
     return train.X[rows], train.Y[rows]
 
 
 def build_network(config: Config) -> Network:
-    return Network(config.sizes, activation=config.act, output_activation=config.out,
-                   loss=config.loss, init=config.init, seed=config.seed)
+    return Network(
+        config.sizes,
+        activation=config.act,
+        output_activation=config.out,
+        loss=config.loss,
+        init=config.init,
+        seed=config.seed,
+    )
 
 
 def new_stepper(config: Config | None = None) -> Stepper:
     """A fresh Stepper over the current batch; stored in session_state["stepper"]."""
     config = config or st.session_state["config"]
     X, Y = current_batch(config)
-    stepper = Stepper(st.session_state["net"], X, Y, config.lr, config.l2,
-                      update_biases=st.session_state.get("update_biases", True))
+    stepper = Stepper(
+        st.session_state["net"],
+        X,
+        Y,
+        config.lr,
+        config.l2,
+        update_biases=st.session_state.get("update_biases", True),
+    )
     st.session_state["stepper"] = stepper
     st.session_state["pass_id"] = st.session_state.get("pass_id", 0) + 1
     return stepper

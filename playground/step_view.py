@@ -15,7 +15,8 @@ from bp_core.stepper import phase_label
 
 from . import state
 from .figcache import cached, network_key
-from .i18n import t
+from .i18n import current_language, t
+from .translate import eq_tr, fig_tr
 from .workshop_view import predict_gate, scenario_ui
 
 PLOT_CONFIG = {"displayModeBar": False}
@@ -84,45 +85,61 @@ def activation_of(record, net) -> str:
 
 def buttons_ui(stepper) -> None:
     cols = st.columns([1, 1, 1.3, 1.3, 3])
-    cols[0].button(t("back"), key="step_back", on_click=on_back,
-                   disabled=stepper.position == 0, width="stretch")
-    cols[1].button(t("next"), key="step_next", on_click=on_next, type="primary",
-                   width="stretch")
-    cols[2].button(t("finish_pass"), key="step_pass", on_click=on_finish,
-                   width="stretch")
-    cols[3].button(t("new_batch"), key="step_reset", on_click=on_new_batch,
-                   width="stretch")
-    cols[4].caption(t("pass_status", batch=st.session_state["batch_index"],
-                      n=stepper.X.shape[0], done=stepper.position, total=len(stepper.phases)))
+    cols[0].button(
+        t("back"),
+        key="step_back",
+        on_click=on_back,
+        disabled=stepper.position == 0,
+        width="stretch",
+    )
+    cols[1].button(t("next"), key="step_next", on_click=on_next, type="primary", width="stretch")
+    cols[2].button(t("finish_pass"), key="step_pass", on_click=on_finish, width="stretch")
+    cols[3].button(t("new_batch"), key="step_reset", on_click=on_new_batch, width="stretch")
+    cols[4].caption(
+        t(
+            "pass_status",
+            batch=st.session_state["batch_index"],
+            n=stepper.X.shape[0],
+            done=stepper.position,
+            total=len(stepper.phases),
+        )
+    )
 
 
 def update_layer_ui(net) -> int:
     """The update changes every layer; the learner looks at one at a time."""
-    return st.selectbox(t("layer_label"), list(range(net.num_layers)),
-                        index=net.num_layers - 1, key="update_layer")
+    return st.selectbox(
+        t("layer_label"), list(range(net.num_layers)), index=net.num_layers - 1, key="update_layer"
+    )
 
 
 def panels_ui(record, net, config, layer: int | None = None) -> None:
     act = activation_of(record, net)
-    panels = figures.phase_figures(record, act, net.loss_name, prev_activation_name=net.activation)
+    panels = figures.phase_figures(
+        record, act, net.loss_name, prev_activation_name=net.activation, tr=fig_tr
+    )
     if record.kind == "update":  # three panels per layer: before, −η·grad, after
-        panels = panels[3 * layer:3 * layer + 3]
+        panels = panels[3 * layer : 3 * layer + 3]
     per_row = min(4, len(panels))
     for start in range(0, len(panels), per_row):
         cols = st.columns(per_row)
-        for col, (caption, fig) in zip(cols, panels[start:start + per_row]):
+        for col, (caption, fig) in zip(cols, panels[start : start + per_row]):
             with col:
                 st.plotly_chart(fig, config=PLOT_CONFIG, width="stretch")
                 st.caption(caption)
     if record.kind == "forward" and record.layer == 0 and config.data == "digits":
         if st.toggle(t("digits_as_images"), key="digit_images"):
-            st.plotly_chart(figures.digit_images(record.arrays["a_prev"]), config=PLOT_CONFIG)
+            st.plotly_chart(
+                figures.digit_images(record.arrays["a_prev"], tr=fig_tr), config=PLOT_CONFIG
+            )
 
 
 def equations_ui(record, net, config, update_layer: int | None = None) -> None:
     act = activation_of(record, net)
     st.markdown(f"**{t('equations_header')}**")
-    for eq in equations.general(record.kind, record.layer, net.num_layers, act, net.loss_name):
+    for eq in equations.general(
+        record.kind, record.layer, net.num_layers, act, net.loss_name, tr=eq_tr
+    ):
         st.latex(eq.latex)
         if eq.caption:
             st.caption(eq.caption)
@@ -141,9 +158,17 @@ def equations_ui(record, net, config, update_layer: int | None = None) -> None:
     if record.kind != "update":
         example = cols[0].number_input(t("example_label"), 0, n - 1, 0, key="eq_example")
     st.markdown(f"**{t('equations_numbers_header', j=j, i=example)}**")
-    for eq in equations.for_neuron(record, int(j), example=int(example), activation_name=act,
-                                   loss_name=net.loss_name, k=None if k is None else int(k),
-                                   l2=config.l2, layer=layer):
+    for eq in equations.for_neuron(
+        record,
+        int(j),
+        example=int(example),
+        activation_name=act,
+        loss_name=net.loss_name,
+        k=None if k is None else int(k),
+        l2=config.l2,
+        layer=layer,
+        tr=eq_tr,
+    ):
         st.latex(eq.latex)
         if eq.caption:
             st.caption(eq.caption)
@@ -154,12 +179,18 @@ def start_ui(stepper, config) -> None:
     st.info(t("press_next"))
     cols = st.columns(2)
     with cols[0]:
-        st.plotly_chart(figures.heatmap(stepper.X, "a[0] = X", kind="signed"), config=PLOT_CONFIG)
+        st.plotly_chart(
+            figures.heatmap(stepper.X, "a[0] = X", kind="signed", tr=fig_tr), config=PLOT_CONFIG
+        )
         st.caption(t("batch_inputs"))
     with cols[1]:
         zrange = figures.activation_range(st.session_state["net"].output_activation)
-        st.plotly_chart(figures.heatmap(stepper.Y, "y", kind="activation" if zrange else "signed",
-                                        zrange=zrange), config=PLOT_CONFIG)
+        st.plotly_chart(
+            figures.heatmap(
+                stepper.Y, "y", kind="activation" if zrange else "signed", zrange=zrange, tr=fig_tr
+            ),
+            config=PLOT_CONFIG,
+        )
         st.caption(t("batch_targets"))
 
 
@@ -178,8 +209,13 @@ def step_view() -> None:
     left, right = st.columns([2, 1])
     with right:
         highlight = (record.kind, record.layer) if record else None
-        diagram = cached("diagram", (network_key(net), highlight), lambda: figures.network_diagram(
-            net.sizes, net.weights, net.biases, highlight))
+        diagram = cached(
+            "diagram",
+            (network_key(net), highlight, current_language()),
+            lambda: figures.network_diagram(
+                net.sizes, net.weights, net.biases, highlight, tr=fig_tr
+            ),
+        )
         st.plotly_chart(diagram, config=PLOT_CONFIG, width="stretch")
         st.caption(t("diagram_caption"))
     with left:
@@ -187,8 +223,7 @@ def step_view() -> None:
             start_ui(stepper, config)
             return
         st.subheader(t(f"phase_{record.kind}_title", l=record.layer, label=record.label))
-        st.markdown(t(f"phase_{record.kind}_what", l=record.layer,
-                      next=(record.layer or 0) + 1))
+        st.markdown(t(f"phase_{record.kind}_what", l=record.layer, next=(record.layer or 0) + 1))
     if not predict_gate(record):
         return
     layer = update_layer_ui(net) if record.kind == "update" else None

@@ -14,7 +14,8 @@ from bp_core import datasets, figures, limits, train
 
 from . import state
 from .figcache import cached, network_key
-from .i18n import t
+from .i18n import current_language, t
+from .translate import fig_tr
 
 PLOT_CONFIG = {"displayModeBar": False}
 MAX_REDRAWS = 40  # the live charts are redrawn at most this often per click
@@ -31,12 +32,24 @@ def run_training() -> None:
     def callback(epoch, history):
         progress.progress(epoch / epochs, text=t("training_progress", epoch=epoch, epochs=epochs))
         if epoch % every == 0 or epoch == epochs:
-            chart.plotly_chart(figures.loss_curves(history), config=PLOT_CONFIG,
-                               key=f"live_loss_{epoch}")
+            chart.plotly_chart(
+                figures.loss_curves(history, tr=fig_tr),
+                config=PLOT_CONFIG,
+                key=f"live_loss_{epoch}",
+            )
 
-    result = train(net, train_set, epochs=epochs, batch_size=config.batch,
-                   learning_rate=config.lr, l2=config.l2, seed=config.seed, test=test_set,
-                   callback=callback, time_budget=limits.APP_TRAIN_SECONDS)
+    result = train(
+        net,
+        train_set,
+        epochs=epochs,
+        batch_size=config.batch,
+        learning_rate=config.lr,
+        l2=config.l2,
+        seed=config.seed,
+        test=test_set,
+        callback=callback,
+        time_budget=limits.APP_TRAIN_SECONDS,
+    )
     progress.empty()
     chart.empty()
     st.session_state["history"] = result.history
@@ -46,8 +59,10 @@ def run_training() -> None:
     if result.diverged:
         state.say("error", t("diverged_train", epoch=result.epochs_run + 1))
     elif result.stopped_early:
-        state.say("warning", t("train_time_budget", epochs=result.epochs_run,
-                               seconds=limits.APP_TRAIN_SECONDS))
+        state.say(
+            "warning",
+            t("train_time_budget", epochs=result.epochs_run, seconds=limits.APP_TRAIN_SECONDS),
+        )
     else:
         state.say("success", t("train_done", epochs=result.epochs_run))
 
@@ -66,28 +81,41 @@ def train_view() -> None:
     cols = st.columns(2)
     if history is not None and history.epochs:
         with cols[0]:
-            st.plotly_chart(figures.loss_curves(history), config=PLOT_CONFIG, key="loss_curves")
-        accuracy = figures.accuracy_curves(history)
+            st.plotly_chart(
+                figures.loss_curves(history, tr=fig_tr), config=PLOT_CONFIG, key="loss_curves"
+            )
+        accuracy = figures.accuracy_curves(history, tr=fig_tr)
         if accuracy is not None:
             with cols[1]:
                 st.plotly_chart(accuracy, config=PLOT_CONFIG, key="accuracy_curves")
         last = history.epochs - 1
-        st.caption(t("train_summary", epochs=history.epochs, loss=history.train_loss[last],
-                     test_loss=history.test_loss[last] if history.test_loss else float("nan")))
+        st.caption(
+            t(
+                "train_summary",
+                epochs=history.epochs,
+                loss=history.train_loss[last],
+                test_loss=history.test_loss[last] if history.test_loss else float("nan"),
+            )
+        )
     else:
         st.caption(t("train_nothing_yet"))
     st.markdown(f"**{t('what_the_net_does')}**")
-    key = (network_key(net), config.data, config.seed)
+    key = (network_key(net), config.data, config.seed, current_language())
     if config.data in datasets.TWO_D:
-        fig = cached("boundary", key, lambda: figures.decision_boundary(net, test_set))
+        fig = cached("boundary", key, lambda: figures.decision_boundary(net, test_set, tr=fig_tr))
         st.plotly_chart(fig, config=PLOT_CONFIG, key="boundary")
         st.caption(t("boundary_caption"))
     elif config.data == "sine":
-        fig = cached("fit", key, lambda: figures.fitted_curve(net, test_set))
+        fig = cached("fit", key, lambda: figures.fitted_curve(net, test_set, tr=fig_tr))
         st.plotly_chart(fig, config=PLOT_CONFIG, key="fit")
     elif config.data == "digits":
-        fig = cached("digits", key, lambda: figures.digit_predictions(net, test_set))
+        fig = cached("digits", key, lambda: figures.digit_predictions(net, test_set, tr=fig_tr))
         st.plotly_chart(fig, config=PLOT_CONFIG, key="digit_predictions")
     else:
-        st.write(t("mazur_output", out=net.forward(train_set.X).round(9).tolist(),
-                   y=train_set.Y.tolist()))
+        st.write(
+            t(
+                "mazur_output",
+                out=net.forward(train_set.X).round(9).tolist(),
+                y=train_set.Y.tolist(),
+            )
+        )

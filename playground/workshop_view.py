@@ -11,11 +11,31 @@ from . import scenarios, state
 from .i18n import t
 from .predict import question_for
 from .presets import PRESETS
+from .translate import fig_tr
 
 PLOT_CONFIG = {"displayModeBar": False}
 
-MAZUR_ROWS = ["net_h1", "out_h1", "net_o1", "out_o1", "out_o2", "E_total", "delta_o1",
-              "dE_dw5", "dE_dw1", "w5", "w6", "w7", "w8", "w1", "w2", "w3", "w4", "b1", "b2"]
+MAZUR_ROWS = [
+    "net_h1",
+    "out_h1",
+    "net_o1",
+    "out_o1",
+    "out_o2",
+    "E_total",
+    "delta_o1",
+    "dE_dw5",
+    "dE_dw1",
+    "w5",
+    "w6",
+    "w7",
+    "w8",
+    "w1",
+    "w2",
+    "w3",
+    "w4",
+    "b1",
+    "b2",
+]
 
 
 def install_pending_preset(config) -> None:
@@ -53,11 +73,18 @@ class _Pictures:
 
     @staticmethod
     def mazur() -> None:
-        st.toggle(t("mazur_update_biases"), key="update_biases", on_change=_on_update_biases,
-                  help=t("mazur_update_biases_help"))
+        st.toggle(
+            t("mazur_update_biases"),
+            key="update_biases",
+            on_change=_on_update_biases,
+            help=t("mazur_update_biases_help"),
+        )
         numbers = scenarios.mazur_numbers(st.session_state["stepper"].history)
-        rows = [{t("mazur_quantity"): name, t("mazur_value"): f"{numbers[name]:.9g}"}
-                for name in MAZUR_ROWS if name in numbers]
+        rows = [
+            {t("mazur_quantity"): name, t("mazur_value"): f"{numbers[name]:.9g}"}
+            for name in MAZUR_ROWS
+            if name in numbers
+        ]
         if rows:
             st.table(rows)  # a plain HTML table: its numbers are text a learner can copy
         else:
@@ -67,14 +94,20 @@ class _Pictures:
     def boundary() -> None:
         config = st.session_state["config"]
         _, test = state.load_data(config.data, config.seed)
-        st.plotly_chart(figures.decision_boundary(st.session_state["net"], test),
-                        config=PLOT_CONFIG, key="scenario_boundary")
+        st.plotly_chart(
+            figures.decision_boundary(st.session_state["net"], test, tr=fig_tr),
+            config=PLOT_CONFIG,
+            key="scenario_boundary",
+        )
 
     @staticmethod
     def gradient_sizes() -> None:
         stepper, net = st.session_state["stepper"], st.session_state["net"]
-        st.plotly_chart(figures.gradient_norms(net.backprop(stepper.X, stepper.Y)),
-                        config=PLOT_CONFIG, key="scenario_gradient_sizes")
+        st.plotly_chart(
+            figures.gradient_norms(net.backprop(stepper.X, stepper.Y), tr=fig_tr),
+            config=PLOT_CONFIG,
+            key="scenario_gradient_sizes",
+        )
 
     @staticmethod
     def diverge() -> None:
@@ -82,10 +115,19 @@ class _Pictures:
         fig = go.Figure()
         for rate, losses in sweep.items():
             finite = [v if v == v and v != float("inf") else None for v in losses]
-            fig.add_scatter(y=finite, mode="lines+markers", name=f"η = {rate:g}"
-                            + (" " + t("diverged_marker") if None in finite else ""))
-        fig.update_layout(title=t("sweep_title"), xaxis_title="epoch", yaxis_title="loss",
-                          yaxis_type="log", height=300, margin=dict(l=40, r=10, t=40, b=40))
+            fig.add_scatter(
+                y=finite,
+                mode="lines+markers",
+                name=f"η = {rate:g}" + (" " + t("diverged_marker") if None in finite else ""),
+            )
+        fig.update_layout(
+            title=t("sweep_title"),
+            xaxis_title=t("chart_epoch"),
+            yaxis_title=t("chart_loss"),
+            yaxis_type="log",
+            height=300,
+            margin=dict(l=40, r=10, t=40, b=40),
+        )
         st.plotly_chart(fig, config=PLOT_CONFIG, key="scenario_sweep")
 
     @staticmethod
@@ -94,8 +136,15 @@ class _Pictures:
         train, _ = state.load_data(config.data, config.seed)
         dead = scenarios.dead_units(net, train.X)
         for l, mask in enumerate(dead):
-            st.write(t("dead_units_line", l=l, dead=int(mask.sum()), n=mask.size,
-                       which=", ".join(map(str, mask.nonzero()[0])) or "—"))
+            st.write(
+                t(
+                    "dead_units_line",
+                    l=l,
+                    dead=int(mask.sum()),
+                    n=mask.size,
+                    which=", ".join(map(str, mask.nonzero()[0])) or "—",
+                )
+            )
 
     @staticmethod
     def slowdown() -> None:
@@ -103,14 +152,22 @@ class _Pictures:
         fig = go.Figure()
         fig.add_scatter(y=curves["quadratic_cost"], name=t("slowdown_quadratic"))
         fig.add_scatter(y=curves["cross_entropy_cost"], name=t("slowdown_cross_entropy"))
-        fig.update_layout(title=t("slowdown_title"), xaxis_title="epoch", yaxis_title="C",
-                          height=300, margin=dict(l=40, r=10, t=40, b=40))
+        fig.update_layout(
+            title=t("slowdown_title"),
+            xaxis_title=t("chart_epoch"),
+            yaxis_title="C",
+            height=300,
+            margin=dict(l=40, r=10, t=40, b=40),
+        )
         st.plotly_chart(fig, config=PLOT_CONFIG, key="scenario_slowdown")
 
     @staticmethod
     def weight_images() -> None:
-        st.plotly_chart(figures.weight_images(st.session_state["net"].weights[0]),
-                        config=PLOT_CONFIG, key="scenario_weights")
+        st.plotly_chart(
+            figures.weight_images(st.session_state["net"].weights[0], tr=fig_tr),
+            config=PLOT_CONFIG,
+            key="scenario_weights",
+        )
         st.caption(t("weight_images_caption"))
 
 
@@ -148,10 +205,20 @@ def predict_gate(record) -> bool:
     question = question_for(record, st.session_state["batch_index"], config.lr)
     with st.container(border=True):
         st.markdown(f"**{t('predict_header')}** " + t(question.key, **question.values))
-        choice = st.radio(t("predict_your_answer"), question.choices, key="predict_answer",
-                          horizontal=True, index=None)
-        st.button(t("predict_reveal"), key="predict_reveal", disabled=choice is None,
-                  on_click=_reveal, args=(tag, question))
+        choice = st.radio(
+            t("predict_your_answer"),
+            question.choices,
+            key="predict_answer",
+            horizontal=True,
+            index=None,
+        )
+        st.button(
+            t("predict_reveal"),
+            key="predict_reveal",
+            disabled=choice is None,
+            on_click=_reveal,
+            args=(tag, question),
+        )
     score = st.session_state.get("score", {"right": 0, "asked": 0})
     st.caption(t("predict_score", right=score["right"], asked=score["asked"]))
     return False
