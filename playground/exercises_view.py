@@ -46,10 +46,10 @@ def exercises_view() -> None:
         st.error(t("exercises_raised"))
         st.code(result["error"], language="text")
         return
-    for note in result["notes"]:
-        st.caption(note)
-    for problem in result["problems"]:
-        st.warning(problem)
+    for key, values in result["note_keys"]:
+        st.caption(t(f"exrun_{key}", **values))
+    for key, values in result["problem_keys"]:
+        st.warning(t(f"exrun_{key}", **values))
     if result["passed"]:
         st.success(t("exercises_passed", diff=result["max_diff"] or 0.0))
     else:

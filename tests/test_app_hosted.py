@@ -186,8 +186,9 @@ def test_hosted_streamlit_config():
 
 
 def test_error_boundary_shows_a_friendly_message_without_paths(monkeypatch):
-    import playground.step_view
     from streamlit.testing.v1 import AppTest
+
+    import playground.step_view
 
     def boom():
         raise RuntimeError("/srv/secret/path/app.py exploded")

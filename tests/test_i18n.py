@@ -31,6 +31,7 @@ from playground import i18n, predict
 from playground.i18n import t
 from playground.presets import PRESETS
 from playground.translate import eq_tr, fig_tr
+from workshop import exercise_runner
 from workshop.exercise_runner import EXERCISES
 from workshop.tutorial_code import DEFECT_IDS
 
@@ -220,6 +221,7 @@ DYNAMIC_KEYS: dict[str, list[str]] = {
     "exercise_{}": list(EXERCISES),
     "eq_{}": list(equations.TEXT),   # playground/translate.py
     "fig_{}": list(figures.TEXT),
+    "exrun_{}": list(exercise_runner.TEXT),  # exercises_view.py
 }
 
 
@@ -482,7 +484,7 @@ def equation_captions(tr) -> list[str]:
 
 def figure_texts(tr) -> list[str]:
     texts = []
-    for net, rec, act, loss, l2 in stepped_records():
+    for _net, rec, act, loss, _l2 in stepped_records():
         for loss_name in [loss] + ([None] if rec.kind == "backward" else []):
             for caption, fig in figures.phase_figures(rec, act, loss_name,
                                                       prev_activation_name=act, tr=tr):

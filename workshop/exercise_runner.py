@@ -37,6 +37,26 @@ ATOL = 1e-10
 
 _counter = itertools.count()
 
+# English text of the notes and problems; the app shows them in the learner's language
+# from its catalogues (keys "exrun_<key>"), using the (key, values) pairs in the result.
+TEXT = {
+    "note_ex1_one_f": "exercise 1 uses one f in every layer: compared with bp_core using "
+                      "{act} in the output layer too",
+    "note_ex2_sigmoid": "exercise 2 is BP1 for a sigmoid output and the quadratic cost: "
+                        "compared on this network with those",
+    "note_ex4_sigmoid": "exercise 4 is for sigmoid layers and the quadratic cost: compared "
+                        "with bp_core on a sigmoid copy of this network's weights",
+    "problem_list": "{quantity}: expected a list of {want} arrays, got {got}",
+    "problem_shape": "{quantity}[{l}]: {shape}, bp_core's is {want}",
+    "problem_not_numbers": "{quantity}[{l}]: not an array of numbers, bp_core's is {want}",
+}
+
+
+def _say(out: list, keyed: list, key: str, **values) -> None:
+    """Record a note or problem both as English text and as (key, values)."""
+    out.append(TEXT[key].format(**values))
+    keyed.append((key, values))
+
 
 @dataclass(frozen=True)
 class Exercise:
@@ -99,24 +119,23 @@ def _copies(arrays) -> list[Array]:
 def _expected_and_call(name: str, net: Network, X: Array, Y: Array, learning_rate: float):
     """bp_core's answer ({quantity: list of arrays}), the learner's call, and notes."""
     notes: list[str] = []
+    keyed: list[tuple[str, dict]] = []
     hidden = acts.get(net.activation)
     if name == "ex1_forward":
         if net.output_activation != net.activation:
-            notes.append(f"exercise 1 uses one f in every layer: compared with bp_core using "
-                         f"{net.activation} in the output layer too")
+            _say(notes, keyed, "note_ex1_one_f", act=net.activation)
         ref = Network.from_params(net.weights, net.biases, net.activation, net.activation,
                                   "quadratic").backprop(X, Y)
         expected = {"zs": ref.zs, "activations": ref.activations}
         args = (_copies(net.weights), _copies(net.biases), hidden.value, X.copy())
-        return expected, args, lambda out: {"zs": out[0], "activations": out[1]}, notes
+        return expected, args, lambda out: {"zs": out[0], "activations": out[1]}, (notes, keyed)
     if name == "ex2_output_delta":
         if (net.output_activation, net.loss_name) != ("sigmoid", "quadratic"):
-            notes.append("exercise 2 is BP1 for a sigmoid output and the quadratic cost: "
-                         "compared on this network with those")
+            _say(notes, keyed, "note_ex2_sigmoid")
         ref = Network.from_params(net.weights, net.biases, net.activation, "sigmoid",
                                   "quadratic").backprop(X, Y)
         args = (ref.zs[-1].copy(), ref.activations[-1].copy(), Y.copy())
-        return {"delta": [ref.deltas[-1]]}, args, lambda out: {"delta": [out]}, notes
+        return {"delta": [ref.deltas[-1]]}, args, lambda out: {"delta": [out]}, (notes, keyed)
     if name == "ex3_backward":
         ref = net.backprop(X, Y)
 
@@ -127,17 +146,16 @@ def _expected_and_call(name: str, net: Network, X: Array, Y: Array, learning_rat
                 ref.deltas[-1].copy(), f_prime)
         expected = {"deltas": ref.deltas, "grad_w": ref.grad_w, "grad_b": ref.grad_b}
         return (expected, args,
-                lambda out: {"deltas": out[0], "grad_w": out[1], "grad_b": out[2]}, notes)
+                lambda out: {"deltas": out[0], "grad_w": out[1], "grad_b": out[2]}, (notes, keyed))
     if name == "ex4_sgd_step":
         if (net.activation, net.output_activation, net.loss_name) != (
                 "sigmoid", "sigmoid", "quadratic"):
-            notes.append("exercise 4 is for sigmoid layers and the quadratic cost: compared "
-                         "with bp_core on a sigmoid copy of this network's weights")
+            _say(notes, keyed, "note_ex4_sigmoid")
         ref_net = Network.from_params(net.weights, net.biases, "sigmoid", "sigmoid", "quadratic")
         ref_net.sgd_step(X, Y, learning_rate)
         args = (_copies(net.weights), _copies(net.biases), X.copy(), Y.copy(), learning_rate)
         expected = {"weights": ref_net.weights, "biases": ref_net.biases}
-        return expected, args, lambda out: {"weights": out[0], "biases": out[1]}, notes
+        return expected, args, lambda out: {"weights": out[0], "biases": out[1]}, (notes, keyed)
     raise ValueError(f"unknown exercise {name!r}; choose one of {', '.join(EXERCISES)}")
 
 
@@ -165,10 +183,12 @@ def compare(name: str, module_path: str | Path, net: Network, X, Y,
     Y = as_batch(Y, net.sizes[-1], "Y")
     result: dict = {"name": name, "function": exercise.function, "error": None,
                     "not_implemented": False, "diffs": {}, "problems": [], "max_diff": None,
-                    "passed": False, "notes": []}
+                    "passed": False, "notes": [], "note_keys": [], "problem_keys": []}
     with np.errstate(under="ignore"):
-        expected, args, unpack, notes = _expected_and_call(name, net, X, Y, learning_rate)
-    result["notes"] = notes
+        expected, args, unpack, (notes, note_keys) = _expected_and_call(name, net, X, Y,
+                                                                        learning_rate)
+    result["notes"], result["note_keys"] = notes, note_keys
+    result["problem_keys"] = []
     try:
         module = import_fresh(module_path)
         function = getattr(module, exercise.function, None)
@@ -190,8 +210,8 @@ def compare(name: str, module_path: str | Path, net: Network, X, Y,
         mine = got[quantity]
         if not isinstance(mine, (list, tuple)) or len(mine) != len(want):
             count = len(mine) if isinstance(mine, (list, tuple)) else type(mine).__name__
-            result["problems"].append(f"{quantity}: expected a list of {len(want)} arrays, "
-                                      f"got {count}")
+            _say(result["problems"], result["problem_keys"], "problem_list",
+                 quantity=quantity, want=len(want), got=count)
             result["diffs"][quantity] = [None] * len(want)
             continue
         diffs = []
@@ -201,8 +221,12 @@ def compare(name: str, module_path: str | Path, net: Network, X, Y,
             except (TypeError, ValueError):
                 m = None
             if m is None or m.shape != w.shape:
-                shape = "not an array of numbers" if m is None else f"shape {m.shape}"
-                result["problems"].append(f"{quantity}[{l}]: {shape}, bp_core's is {w.shape}")
+                if m is None:
+                    _say(result["problems"], result["problem_keys"], "problem_not_numbers",
+                         quantity=quantity, l=l, want=w.shape)
+                else:
+                    _say(result["problems"], result["problem_keys"], "problem_shape",
+                         quantity=quantity, l=l, shape=f"shape {m.shape}", want=w.shape)
                 diffs.append(None)
                 continue
             diffs.append(np.abs(m - w))
