@@ -36,8 +36,7 @@ import numpy as np
 
 from . import activations as acts
 from . import init as inits
-from . import limits
-from . import losses
+from . import limits, losses
 
 Array = np.ndarray
 
@@ -109,7 +108,7 @@ class Network:
 
     @classmethod
     def from_params(cls, weights, biases, activation: str = "sigmoid",
-                    output_activation: str = "sigmoid", loss: str = "quadratic") -> "Network":
+                    output_activation: str = "sigmoid", loss: str = "quadratic") -> Network:
         """Build a network from given weights and biases (copied, as float64)."""
         if len(weights) != len(biases):
             raise ValueError(f"{len(weights)} weight matrices but {len(biases)} bias vectors")
@@ -137,7 +136,7 @@ class Network:
                 raise ValueError(f"layer {l} holds NaN or infinite parameters")
         return net
 
-    def copy(self) -> "Network":
+    def copy(self) -> Network:
         return Network.from_params(self.weights, self.biases, self.activation,
                                    self.output_activation, self.loss_name)
 
@@ -172,10 +171,17 @@ class Network:
     def l2_term(self, l2: float) -> float:
         return 0.5 * l2 * sum(float(np.sum(w * w)) for w in self.weights) if l2 else 0.0
 
+    def batch(self, X, Y) -> tuple[Array, Array]:
+        """X as (n, sizes[0]) and Y as (n, sizes[-1]), float64; ValueError otherwise."""
+        X = as_batch(X, self.sizes[0])
+        Y = as_batch(Y, self.sizes[-1], "Y")
+        if X.shape[0] != Y.shape[0]:  # numpy would broadcast one row of Y silently
+            raise ValueError(f"X has {X.shape[0]} examples but Y has {Y.shape[0]}")
+        return X, Y
+
     def loss(self, X, Y, l2: float = 0.0) -> float:
         """Mean over the n examples of the per-example cost, plus (λ/2)Σ‖W‖².  Pure."""
-        a = as_batch(X, self.sizes[0])
-        Y = as_batch(Y, self.sizes[-1], "Y")
+        a, Y = self.batch(X, Y)
         z = None
         with np.errstate(under="ignore"):
             for l in range(self.num_layers):
@@ -201,8 +207,7 @@ class Network:
 
     def backprop(self, X, Y, l2: float = 0.0) -> BackpropResult:
         """One forward and backward pass over the batch (X, Y).  Does not mutate."""
-        X = as_batch(X, self.sizes[0])
-        Y = as_batch(Y, self.sizes[-1], "Y")
+        X, Y = self.batch(X, Y)
         L = self.num_layers
         with np.errstate(under="ignore"):
             activations, zs = [X], []
@@ -260,7 +265,7 @@ class Network:
         }, allow_nan=False)
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> "Network":
+    def from_json(cls, text: str | bytes) -> Network:
         """Parse a network saved by ``to_json``.  Never unpickles or evaluates.
 
         Raises ValueError for text over limits.MAX_JSON_BYTES, malformed JSON, NaN
@@ -291,7 +296,9 @@ class Network:
             raise ValueError(f"network JSON is missing keys: {', '.join(sorted(missing))}")
         if unknown:
             raise ValueError(f"network JSON has unknown keys: {', '.join(sorted(unknown))}")
-        if data["format"] != JSON_FORMAT or data["version"] != JSON_VERSION:
+        # type() and not ==: in Python True == 1 == 1.0, and neither is version 1.
+        if data["format"] != JSON_FORMAT or type(data["version"]) is not int \
+                or data["version"] != JSON_VERSION:
             raise ValueError(f"expected format {JSON_FORMAT!r} version {JSON_VERSION}")
         sizes = limits.check_sizes(data["sizes"])
         for key in ("activation", "output_activation", "loss"):
@@ -319,8 +326,15 @@ def _check_vector(values: object, n: int, name: str) -> None:
     for v in values:
         # bool is an int in Python but never a weight; NaN/inf were refused by the parser,
         # but a float like 1e999 parses to inf, so check finiteness too.
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not _finite(v):
             raise ValueError(f"{name} must hold finite numbers only, found {v!r}")
+
+
+def _finite(v: int | float) -> bool:
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # a JSON integer such as 10**400 does not fit a float64
+        return False
 
 
 def _check_matrix(rows: object, n_out: int, n_in: int, name: str) -> None:

@@ -418,3 +418,12 @@ def test_gradcheck_catches_a_wrong_bias_gradient():
     result = gradcheck(net, X, Y, analytic=no_bias_mean)
     assert all(not layer.passed for layer in result.layers)
     assert min(result.errors) > 0.1
+
+
+def test_x_and_y_with_different_numbers_of_rows_are_refused():
+    net = Network([2, 3, 1], seed=0)
+    X, Y = np.zeros((4, 2)), np.zeros((1, 1))  # one row of Y would broadcast silently
+    with pytest.raises(ValueError, match="4 examples but Y has 1"):
+        net.backprop(X, Y)
+    with pytest.raises(ValueError, match="4 examples but Y has 1"):
+        net.loss(X, Y)
