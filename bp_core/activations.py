@@ -15,8 +15,8 @@ rounding, so callers wrap the engine in ``np.errstate(under="ignore")``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -38,7 +38,8 @@ used (no Streamlit), so the figures work in a notebook as they do in the app.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
@@ -775,10 +776,11 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
 def _epoch_trace(values, name: str, colour: str, fmt: str,
                  epoch: str = TEXT["epoch"]) -> tuple[go.Scatter, bool]:
     y, hidden = _finite_or_none(_as_float(values))
-    return go.Scatter(x=list(range(1, len(values) + 1)), y=y, mode="lines+markers" if
-                      len(values) <= 30 else "lines", name=name, line=dict(color=colour),
-                      marker=dict(size=5),
-                      hovertemplate=f"{epoch} %{{x}}<br>{name} = %{{y:{fmt}}}<extra></extra>"), hidden
+    trace = go.Scatter(x=list(range(1, len(values) + 1)), y=y,
+                       mode="lines+markers" if len(values) <= 30 else "lines", name=name,
+                       line=dict(color=colour), marker=dict(size=5),
+                       hovertemplate=f"{epoch} %{{x}}<br>{name} = %{{y:{fmt}}}<extra></extra>")
+    return trace, hidden
 
 
 def loss_curves(history: History, *, tr: Translator | None = None) -> go.Figure:

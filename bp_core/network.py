@@ -197,7 +197,8 @@ class Network:
         """BP2: delta[l] = (delta[l+1] @ W[l+1]) ⊙ f'(z[l]); (n, sizes[l+1])."""
         return (delta_next @ self.weights[l + 1]) * self._f_hidden.derivative(z, a)
 
-    def gradients(self, l: int, delta: Array, a_prev: Array, l2: float = 0.0) -> tuple[Array, Array]:
+    def gradients(self, l: int, delta: Array, a_prev: Array,
+                  l2: float = 0.0) -> tuple[Array, Array]:
         """BP3 and BP4 for layer l: grad_w[l] (sizes[l+1], sizes[l]), grad_b[l] (sizes[l+1],)."""
         n = delta.shape[0]
         grad_w = delta.T @ a_prev / n

@@ -579,7 +579,7 @@ def test_figures_imports_only_numpy_plotly_and_bp_core():
             roots |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             roots.add(node.module.split(".")[0])
-    assert roots <= {"__future__", "math", "typing", "numpy", "plotly"}
+    assert roots <= {"__future__", "collections", "math", "typing", "numpy", "plotly"}
     assert "figures" not in (ROOT / "bp_core" / "__init__.py").read_text()
 
 
