@@ -21,6 +21,8 @@ Latency of a click is measured inside the page, from ``button.click()``:
 * ``redraw``: until the page has settled: the new caption is shown, no status widget,
   no stale element, every Plotly chart drawn, and no DOM change for ``--quiet`` ms.
   The latency is the time of the last DOM change (the quiet window is not counted).
+* ``server``: the server's share, from the click's websocket frame to the server's last
+  answer frame, both stamped by Chromium's network stack (CDP), not by the busy page.
 
 Errors: a click that times out, a phase that is not the expected next one, an
 exception box (``stException``) or the app's "something went wrong" message on the
@@ -35,7 +37,9 @@ the growth over the last wave be small next to the first wave's.
 
 The latencies include the browsers' own work (Plotly drawing the heatmaps), which on a
 real visitor's machine is not shared with the server: on a small machine running the N
-browsers and the server together, they are an upper bound.
+browsers and the server together, they are an upper bound.  The CPU-seconds of the
+server, of the browsers and of everything else on the machine are reported per wave to
+show which one was the bottleneck; ``--pin-server CPU`` gives the server a core of its own.
 """
 
 from __future__ import annotations

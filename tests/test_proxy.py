@@ -9,12 +9,14 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from playwright.sync_api import Browser, Page, expect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,6 +149,41 @@ def test_ip_hash_keeps_one_address_on_one_app(cluster):
     upstreams = {e["upstream"] for e in log_entries(cluster, "/_stcore/health")}
     assert len(upstreams) == 1, upstreams  # every request came from 127.0.0.1
     assert upstreams <= {f"127.0.0.1:{p}" for p in cluster.app_ports}
+
+
+def slow_get(url: str, chunk: int = 16_384, pause: float = 0.004) -> tuple[int, bytes]:
+    """GET with a small receive buffer, read slowly: a browser on a busy or slow machine."""
+    host, port, path = re.match(r"http://([^:/]+):(\d+)(/.*)", url).groups()
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, chunk)
+        sock.settimeout(30)
+        sock.connect((host, int(port)))
+        sock.sendall(f"GET {path} HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n".encode())
+        data = b""
+        while part := sock.recv(chunk):
+            data += part
+            time.sleep(pause)
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def test_a_big_static_file_reaches_a_slow_client_whole(cluster):
+    """Plotly's script (about 4.7 MB) through nginx to a slow reader arrives complete.
+
+    nginx once buffered such a response into a temp file that its workers (user nobody)
+    could not write, and the browser got a truncated script: "Failed to fetch
+    dynamically imported module".
+    """
+    html = get(f"{cluster.url}/")[2].decode()
+    scripts = re.findall(r'src="\./(static/js/[^"]+\.js)"', html)
+    assert scripts, html[:500]
+    folder = Path(st.__file__).parent / "static" / "static" / "js"
+    biggest = max(folder.glob("*.js"), key=lambda p: p.stat().st_size)
+    status, body = slow_get(f"{cluster.url}/static/js/{biggest.name}")
+    assert status == 200
+    assert len(body) == biggest.stat().st_size  # HTTP/1.0, no compression: the file itself
+    error_log = (cluster.workdir / "logs" / "error.log").read_text()
+    assert "[crit]" not in error_log and "Permission denied" not in error_log, error_log
 
 
 @pytest.mark.browser
