@@ -63,7 +63,8 @@ def bench_apptest(clicks: int) -> list[float]:
 def bench_browser(clicks: int) -> list[float]:
     from playwright.sync_api import sync_playwright
 
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, wait_healthy
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, start_server
+    from tests.serving import free_port, wait_healthy
     (ROOT / "build").mkdir(exist_ok=True)
     port = free_port()
     server = start_server(port)

@@ -52,16 +52,17 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.serving import free_port, wait_healthy  # noqa: E402
+
 BUILD = ROOT / "build"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -527,25 +528,6 @@ def levelled_off(idle: float | None, afters: list[float]) -> bool | None:
 
 
 # --- the server ---------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the app at {url} did not become healthy in {timeout} s")
-
-
 def start_server(port: int, hosted: bool) -> subprocess.Popen:
     BUILD.mkdir(exist_ok=True)
     # No file watcher, as in the Dockerfile: a hosted app's files do not change, and an
@@ -731,7 +713,7 @@ def main(argv: list[str] | None = None) -> int:
                 os.sched_setaffinity(pid, {opts.pin_server})
             # This process's children (Playwright's driver, Chromium) inherit the rest.
             os.sched_setaffinity(0, (cpus - {opts.pin_server}) or cpus)
-        wait_healthy(url)
+        wait_healthy(url, timeout=60.0)
         result = asyncio.run(run_load(url, pids, opts))
     finally:
         if server is not None:
