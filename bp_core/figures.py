@@ -213,6 +213,11 @@ TEXT: dict[str, str] = {
 Translator = Callable[[str, dict], str]
 
 _MARGIN = dict(l=50, r=10, t=40, b=36)
+# Figures with a colour bar keep a fixed right margin wide enough for it.  Left to
+# itself, Plotly lets the bar push the margin out, measures, and then draws the
+# whole figure a second time: in the browser that second draw was about a quarter
+# of Plotly's time on every click of Next.
+_COLORBAR_MARGIN = dict(r=72, autoexpand=False)
 _FONT = dict(size=11)
 _TOP_LEGEND = dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom")
 
@@ -318,21 +323,28 @@ def _title(title: str, notes=()) -> str:
     return f"{title}<br><span style='font-size:11px;color:#555'>{' '.join(notes)}</span>"
 
 
-def _layout(title: str, height: int, notes=(), **extra) -> dict:
-    """The layout every figure shares: compact, white, small fonts, the title at the left."""
+def _layout(title: str, height: int, notes=(), *, colorbar: bool = False, **extra) -> dict:
+    """The layout every figure shares: compact, white, small fonts, the title at the left.
+
+    colorbar: the figure has a colour bar at the right (see `_COLORBAR_MARGIN`).
+    """
     notes = [n for n in notes if n]
     two_lines = bool(title and notes)
+    margin = dict(_MARGIN, t=58 if two_lines else _MARGIN["t"])
+    if colorbar:
+        margin.update(_COLORBAR_MARGIN)
     return {"plot_bgcolor": "white", "paper_bgcolor": "white", "template": "none",
             "font": _FONT, "height": height + (16 if two_lines else 0),
-            "margin": dict(_MARGIN, t=58 if two_lines else _MARGIN["t"]),
+            "margin": margin,
             "title": dict(text=_title(title, notes), x=0.01, xanchor="left",
                           font=dict(size=13)),
             **extra}
 
 
-def _finish(fig: go.Figure, title: str, height: int, notes=(), **extra) -> go.Figure:
+def _finish(fig: go.Figure, title: str, height: int, notes=(), *, colorbar: bool = False,
+            **extra) -> go.Figure:
     # One update_layout call: each Plotly update validates, and many are slow.
-    return fig.update_layout(_layout(title, height, notes, **extra))
+    return fig.update_layout(_layout(title, height, notes, colorbar=colorbar, **extra))
 
 
 def _matrix_axis(name: str, rows: bool = False, n: int = 0) -> dict:
@@ -369,7 +381,7 @@ def _matrix_figure(arr: np.ndarray, title: str, kind: str, zrange, row_name: str
     if arr.size <= TEXT_MAX_CELLS:  # small matrices (Mazur's 2-2-2) print their numbers
         trace.update(texttemplate=TEXT_TEMPLATE, textfont=dict(size=11))
     layout = _layout(title, _height(n_rows),
-                     [note, cut, _tx(tr, "nonfinite") if hidden else ""],
+                     [note, cut, _tx(tr, "nonfinite") if hidden else ""], colorbar=True,
                      plot_bgcolor=MISSING_BG, xaxis=_matrix_axis(col_name, n=n_cols),
                      yaxis=_matrix_axis(row_name, rows=True, n=n_rows))
     return go.Figure(dict(data=[trace], layout=layout))
@@ -510,7 +522,8 @@ def _loss_figures(A, act: str, loss_name: str | None, tr: Translator | None = No
     fig.update_annotations(font=dict(size=11))
     fig.update_layout(coloraxis=dict(colorbar=dict(thickness=12, len=0.9), **colour))
     out_fig = _finish(fig, _tx(tr, "output_target_title"), _height(len(a_shown)),
-                      [cut, _tx(tr, "nonfinite") if hidden else ""], plot_bgcolor=MISSING_BG)
+                      [cut, _tx(tr, "nonfinite") if hidden else ""], colorbar=True,
+                      plot_bgcolor=MISSING_BG)
     out_fig.update_layout(margin=dict(out_fig.layout.margin.to_plotly_json(),
                                       t=out_fig.layout.margin.t + 16))
 
@@ -629,11 +642,13 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
 
     A line's colour is the sign and size of its weight on `SIGNED_SCALE` and its width
     grows with |w|; a neuron's fill is its bias b[l][j] on the same scale (inputs
-    have no bias and are grey).  Hover a line's midpoint for W[l][j, k], a neuron
-    for its bias.  highlight = (kind, layer) as the stepper's next or last phase:
-    ("forward" | "backward", l) emphasises weight layer l and its two neuron
-    columns, ("loss", None) the output neurons, ("update", None) every weight
-    layer; the rest is faded.  Layers over `MAX_DRAWN_NEURONS` neurons are cut,
+    have no bias and are grey).  Hover a neuron for its bias, and the midpoint of a
+    line in a highlighted weight layer for W[l][j, k].  highlight = (kind, layer)
+    as the stepper's next or last phase: ("forward" | "backward", l) emphasises
+    weight layer l and its two neuron columns, ("loss", None) the output neurons,
+    ("update", None) or None every weight layer; the rest is faded.  Faded layers
+    get no hover points: each point is an SVG element, and a 64-16-8-10 network
+    has 464 of them, which the browser draws again on every click of Next.  Layers over `MAX_DRAWN_NEURONS` neurons are cut,
     with an ellipsis, and only weights between drawn neurons are drawn.  tr: an
     optional translator of the figure's words.
     """
@@ -687,6 +702,8 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
                 y0, y1 = ypos(l, drawn[l][1][kk]), ypos(l + 1, drawn[l + 1][1][jj])
                 xs += [l, l + 1, None]
                 ys += [y0, y1, None]
+                if faded:  # hover points only where the phase is: see the docstring
+                    continue
                 mid_x.append(l + 0.5)
                 mid_y.append((y0 + y1) / 2)
                 mid_data.append((l, j, k, w))
@@ -769,7 +786,8 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
     fig.update_xaxes(visible=False, range=[-0.4, L + 0.4])
     fig.update_yaxes(visible=False, range=[-head_y - 0.6, head_y + 0.6])
     return _finish(fig, title, int(min(440, max(240, 90 + 24 * top))),
-                   [_tx(tr, "nonfinite") if hidden else ""], hovermode="closest")
+                   [_tx(tr, "nonfinite") if hidden else ""], colorbar=True,
+                   hovermode="closest")
 
 
 # --- training curves ---------------------------------------------------------------

@@ -356,13 +356,23 @@ def test_network_diagram_small(small):
     neurons = next(t for t in fig.data if t.marker.coloraxis == "coloraxis")
     assert_same(neurons.marker.color, np.concatenate(net.biases))
     assert_same(np.array(neurons.customdata)[:, 3], np.concatenate(net.biases))
-    # every weight has a hover point with its exact value
+    # every weight of the highlighted layer has a hover point with its exact value;
+    # the faded layer has none (they cost the browser and are not the phase's topic)
     mids = next(t for t in fig.data if t.customdata is not None and len(t.customdata[0]) == 4
                 and t.mode == "markers" and t.marker.coloraxis is None)
     cells = {(int(l), int(j), int(k)): w for l, j, k, w in mids.customdata}
-    for l, W in enumerate(net.weights):
-        for (j, k), w in np.ndenumerate(W):
-            assert cells[(l, j, k)] == w
+    assert {l for l, _, _ in cells} == {1}
+    for (j, k), w in np.ndenumerate(net.weights[1]):
+        assert cells[(1, j, k)] == w
+    assert len(cells) == net.weights[1].size
+    # with nothing highlighted (or at the update) every weight has one
+    for highlight in (None, ("update", None)):
+        every = figures.network_diagram(net.sizes, net.weights, net.biases, highlight)
+        mids = next(t for t in every.data if t.mode == "markers" and t.marker.size == 7)
+        cells = {(int(l), int(j), int(k)): w for l, j, k, w in mids.customdata}
+        for l, W in enumerate(net.weights):
+            for (j, k), w in np.ndenumerate(W):
+                assert cells[(l, j, k)] == w
     # layer 1 is highlighted, layer 0 faded
     lines = [t for t in fig.data if t.mode == "lines"]
     assert {t.opacity for t in lines} == {0.15, 0.9}
@@ -616,3 +626,22 @@ def test_words_come_from_text_and_an_english_translator_changes_nothing(small):
     same(lambda tr: figures.gradcheck_heatmaps(check, 0, tr=tr))
     same(lambda tr: figures.gradient_norms(net.backprop(stepper.X, stepper.Y), tr=tr))
     assert asked and set(asked) <= set(figures.TEXT)
+
+
+def test_step_figures_keep_a_fixed_right_margin(small):
+    """The figures redrawn on every click leave room for their colour bar themselves.
+
+    With Plotly's automatic margins the bar pushes the margin out after the first
+    draw and the browser draws the figure twice; a fixed margin wide enough for
+    the bar (and no autoexpand) draws it once.
+    """
+    net, _, records = small
+    figs = [fig for record in records.values()
+            for _, fig in figures.phase_figures(record, "sigmoid", "quadratic")]
+    figs.append(figures.network_diagram(net.sizes, net.weights, net.biases, ("forward", 0)))
+    with_bar = [fig for fig in figs
+                if fig.layout.coloraxis.colorscale or any(t.type == "heatmap" for t in fig.data)]
+    assert len(with_bar) >= len(figs) - 1  # all but the loss phase's per-example costs
+    for fig in with_bar:
+        assert fig.layout.margin.autoexpand is False
+        assert fig.layout.margin.r >= 60
