@@ -648,9 +648,10 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
     weight layer l and its two neuron columns, ("loss", None) the output neurons,
     ("update", None) or None every weight layer; the rest is faded.  Faded layers
     get no hover points: each point is an SVG element, and a 64-16-8-10 network
-    has 464 of them, which the browser draws again on every click of Next.  Layers over `MAX_DRAWN_NEURONS` neurons are cut,
-    with an ellipsis, and only weights between drawn neurons are drawn.  tr: an
-    optional translator of the figure's words.
+    has 464 of them, which the browser draws again on every click of Next.  Layers
+    over `MAX_DRAWN_NEURONS` neurons are cut, with an ellipsis, and only weights
+    between drawn neurons are drawn.  tr: an optional translator of the figure's
+    words.
     """
     sizes = [int(n) for n in sizes]
     W = [_as_float(w) for w in weights]
