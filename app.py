@@ -18,13 +18,14 @@ from playground.bughunt_view import bughunt_view
 from playground.check_view import gradcheck_view
 from playground.exercises_view import exercises_view
 from playground.figcache import network_key
-from playground.i18n import t
+from playground.i18n import LANGUAGES, t
 from playground.save_view import save_view
 from playground.step_view import step_view
 from playground.train_view import train_view
 from playground.workshop_view import install_pending_preset
 
 log = logging.getLogger("backprop_playground")
+TABS = ("step", "train", "check", "save")
 
 
 def page() -> None:
@@ -50,15 +51,25 @@ def page() -> None:
         return
     if mode == "workshop":
         st.info(t("workshop_mode_note"))
-    tabs = st.tabs([t("tab_step"), t("tab_train"), t("tab_check"), t("tab_save")])
-    with tabs[0]:
-        step_view()
-    with tabs[1]:
-        train_view()
-    with tabs[2]:
-        gradcheck_view()
-    with tabs[3]:
-        save_view()
+    # Only the open tab runs and is sent to the browser; switching tabs reruns the
+    # page.  Otherwise every full rerun rebuilt the hidden tabs' figures as well, and
+    # every page load drew them.
+    labels = [t(f"tab_{name}") for name in TABS]
+    keep_open_tab(labels)
+    tabs = st.tabs(labels, key="tab", on_change="rerun")
+    for tab, view in zip(tabs, (step_view, train_view, gradcheck_view, save_view), strict=True):
+        if tab.open:
+            with tab:
+                view()
+
+
+def keep_open_tab(labels: list[str]) -> None:
+    """After a language switch, the open tab's label is in the old language: translate it,
+    so the learner stays on the tab they were on."""
+    open_label = st.session_state.get("tab")
+    for name, label in zip(TABS, labels, strict=True):
+        if open_label in {t(f"tab_{name}", lang=lang) for lang in LANGUAGES}:
+            st.session_state["tab"] = label
 
 
 def main() -> None:

@@ -27,6 +27,19 @@ def click(at: AppTest, key: str) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, name: str, lang: str = "en") -> AppTest:
+    """Open a tab of the page ("step", "train", "check", "save"), as a click on it does.
+
+    The tabs track which one is open (st.tabs key "tab"), and only that one is run.
+    """
+    from playground.i18n import t
+
+    at.session_state["tab"] = t(f"tab_{name}", lang=lang)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def decode(value):
     """Plotly 7 packs numpy arrays as {"dtype", "bdata", "shape"}; unpack them."""
     if isinstance(value, dict) and "bdata" in value:

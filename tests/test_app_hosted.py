@@ -15,7 +15,7 @@ from bp_core import limits
 from playground import config as cfg
 from playground.save_view import parse_upload
 from playground.text import as_text
-from tests.apphelpers import click, heatmaps, start, texts
+from tests.apphelpers import click, heatmaps, open_tab, start, texts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -99,6 +99,7 @@ def test_stepping_into_divergence_shows_an_error_and_keeps_finite_weights():
 
 def test_training_divergence_shows_an_error_and_keeps_finite_weights():
     at = start({"preset": "diverge", "lr": "100", "epochs": "30"})
+    open_tab(at, "train")
     click(at, "train")
     assert any("diverged" in e.value for e in at.error)
     assert at.session_state["net"].params_finite()

@@ -7,7 +7,7 @@ import pytest
 
 from bp_core import Network, Stepper
 from playground import config as cfg
-from tests.apphelpers import charts, click, heatmaps, start, texts
+from tests.apphelpers import charts, click, heatmaps, open_tab, start, texts
 
 
 def test_default_page_loads_with_network_and_stepper():
@@ -177,6 +177,7 @@ def test_batch_seed_l2_epochs_widgets():
 def test_train_draws_a_loss_curve_and_resets_the_pass():
     at = start({"epochs": "5", "hidden": "4"})
     click(at, "step_next")
+    open_tab(at, "train")
     click(at, "train")
     history = at.session_state["history"]
     assert history.epochs == 5 and len(history.test_loss) == 5
@@ -187,6 +188,7 @@ def test_train_draws_a_loss_curve_and_resets_the_pass():
 
 def test_gradcheck_marks_every_layer():
     at = start({"hidden": "3-2"})
+    open_tab(at, "check")
     click(at, "gradcheck")
     result = at.session_state["gradcheck_result"]
     assert len(result.layers) == 3 and result.passed
@@ -199,3 +201,17 @@ def test_equations_show_live_numbers():
                 "loss": "quadratic", "batch": "1", "lr": "0.5"})
     click(at, "step_next")
     assert "z^{[0]}" in texts(at)
+
+
+def test_only_the_open_tab_runs():
+    at = start({"hidden": "3"})
+    keys = {b.key for b in at.button}
+    assert "step_next" in keys and "train" not in keys and "gradcheck" not in keys
+    open_tab(at, "train")
+    keys = {b.key for b in at.button}
+    assert "train" in keys and "step_next" not in keys
+    open_tab(at, "check")
+    assert "gradcheck" in {b.key for b in at.button}
+    open_tab(at, "step")
+    click(at, "step_next")
+    assert at.session_state["stepper"].position == 1

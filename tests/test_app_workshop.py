@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from playground.i18n import t
 from playground.presets import PRESETS
-from tests.apphelpers import click, start, texts
+from tests.apphelpers import click, open_tab, start, texts
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
@@ -96,6 +97,16 @@ def test_chinese_interface():
     assert "Backprop Playground" in texts(at)
 
 
+def test_language_switch_on_another_tab():
+    at = start({"hidden": "3"})
+    open_tab(at, "train")
+    at.selectbox(key="lang").set_value("zh").run()
+    assert not at.exception
+    assert at.session_state["tab"] == t("tab_train", lang="zh")  # still on Train
+    click(at, "train")
+    assert at.session_state["history"].epochs > 0
+
+
 def test_language_switch_keeps_the_network():
     at = start()
     net = at.session_state["net"]
@@ -110,7 +121,12 @@ def test_locks_disable_controls_and_hide_removes_them():
     assert at.select_slider(key="lr").disabled
     assert not at.selectbox(key="act").disabled
     assert not [w for w in at.number_input if w.key == "seed"]
+    open_tab(at, "train")
+    assert t("train_intro", epochs=at.session_state["config"].epochs,
+             batch=at.session_state["config"].batch, lr=at.session_state["config"].lr)[:20] \
+        in texts(at)  # the Train tab is open, without its button
     assert not [b for b in at.button if b.key == "train"]
+    open_tab(at, "step")
     click(at, "step_next")  # learners can still step
     assert at.query_params["lock"] in ("hidden,lr", ["hidden,lr"])
 
