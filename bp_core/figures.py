@@ -38,6 +38,7 @@ used (no Streamlit), so the figures work in a notebook as they do in the app.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -58,7 +59,8 @@ if TYPE_CHECKING:  # only for annotations: keeps this module's imports numpy + p
 __all__ = ["BOUNDED_SCALE", "FPRIME_RANGE", "IMAGE_SCALE", "MAX_DRAWN_NEURONS", "MAX_IMAGES",
            "MAX_ROWS", "NONFINITE_NOTE", "PLAIN_SCALE", "SIGNED_SCALE", "TEXT", "Translator",
            "accuracy_curves",
-           "activation_range", "decision_boundary", "digit_images", "digit_predictions",
+           "activation_range", "decision_boundary", "diagram_highlight_css", "digit_images",
+           "digit_predictions",
            "fitted_curve", "gradcheck_figure", "gradcheck_heatmaps", "gradient_norms",
            "heatmap", "loss_curves", "network_diagram", "phase_figures", "weight_images"]
 
@@ -636,6 +638,21 @@ def _drawn(n: int) -> tuple[list[int], list[float], float | None]:
     return index, slots, float(head)
 
 
+def _bright(highlight, L: int) -> tuple[set[int], set[int]]:
+    """(weight layers, neuron columns) a phase is about; the rest of the diagram is faded.
+
+    highlight = (kind, layer) as the stepper's last phase: ("forward" | "backward", l)
+    is weight layer l and its two neuron columns, ("loss", None) the output neurons,
+    ("update", None) or None everything.
+    """
+    kind, hl = highlight if highlight else (None, None)
+    if kind in ("forward", "backward") and hl is not None:
+        return {hl}, {hl, hl + 1}
+    if kind == "loss":
+        return set(), {L}
+    return set(range(L)), set(range(L + 1))
+
+
 def network_diagram(sizes, weights, biases, highlight=None, *,
                     tr: Translator | None = None) -> go.Figure:
     """Neurons as circles in columns (a[0] … a[L]), weights as lines between them.
@@ -644,14 +661,14 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
     grows with |w|; a neuron's fill is its bias b[l][j] on the same scale (inputs
     have no bias and are grey).  Hover a neuron for its bias, and the midpoint of a
     line in a highlighted weight layer for W[l][j, k].  highlight = (kind, layer)
-    as the stepper's next or last phase: ("forward" | "backward", l) emphasises
-    weight layer l and its two neuron columns, ("loss", None) the output neurons,
-    ("update", None) or None every weight layer; the rest is faded.  Faded layers
-    get no hover points: each point is an SVG element, and a 64-16-8-10 network
-    has 464 of them, which the browser draws again on every click of Next.  Layers
-    over `MAX_DRAWN_NEURONS` neurons are cut, with an ellipsis, and only weights
-    between drawn neurons are drawn.  tr: an optional translator of the figure's
-    words.
+    as the stepper's last phase (see `_bright`); the rest is faded.  Layers over
+    `MAX_DRAWN_NEURONS` neurons are cut, with an ellipsis, and only weights between
+    drawn neurons are drawn.  tr: an optional translator of the figure's words.
+
+    layout.meta["parts"] names each trace's part, in the order of fig.data: "w{l}"
+    the lines of weight layer l, "h{l}" their hover points, "n{l}" neuron column l,
+    "ellipsis".  Plotly draws the traces in that order, so `diagram_highlight_css`
+    can fade and light up parts in the page without a new figure (see there why).
     """
     sizes = [int(n) for n in sizes]
     W = [_as_float(w) for w in weights]
@@ -664,13 +681,8 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
             raise ValueError(f"layer {l}: weights {W[l].shape} / biases {B[l].shape} do not "
                              f"match sizes {sizes}")
 
-    kind, hl = highlight if highlight else (None, None)
-    if kind in ("forward", "backward") and hl is not None:
-        bright_w, bright_n = {hl}, {hl, hl + 1}
-    elif kind == "loss":
-        bright_w, bright_n = set(), {L}
-    else:  # update, or nothing to highlight
-        bright_w, bright_n = set(range(L)), set(range(L + 1))
+    kind = highlight[0] if highlight else None
+    bright_w, bright_n = _bright(highlight, L)
 
     drawn = [_drawn(n) for n in sizes]
     top = max(len(d[0]) + (d[2] is not None) for d in drawn)
@@ -684,13 +696,15 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
     seen_b = [B[l][drawn[l + 1][0]] for l in range(L)]
     m = _symmetric(*seen_w, *seen_b)[1]
 
-    # Lines grouped by (faded, sign, |w| bin): a few traces, segments split by None.
+    # Lines grouped by (layer, sign, |w| bin): a few traces, segments split by None.
     n_bins = 4
-    groups: dict[tuple[bool, int, int], tuple[list, list]] = {}
-    mid_x, mid_y, mid_data = [], [], []
+    fig = go.Figure()
+    parts: list[str] = []  # the part of each trace, as layout.meta["parts"]
     hidden = False
     for l in range(L):
         faded = l not in bright_w
+        groups: dict[tuple[int, int], tuple[list, list]] = {}
+        mid_x, mid_y, mid_data = [], [], []
         for jj, j in enumerate(drawn[l + 1][0]):
             for kk, k in enumerate(drawn[l][0]):
                 w = W[l][j, k]
@@ -699,60 +713,61 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
                     continue
                 sign = 1 if w >= 0 else -1
                 b = min(int(abs(w) / m * n_bins), n_bins - 1)
-                xs, ys = groups.setdefault((faded, sign, b), ([], []))
+                xs, ys = groups.setdefault((sign, b), ([], []))
                 y0, y1 = ypos(l, drawn[l][1][kk]), ypos(l + 1, drawn[l + 1][1][jj])
                 xs += [l, l + 1, None]
                 ys += [y0, y1, None]
-                if faded:  # hover points only where the phase is: see the docstring
-                    continue
                 mid_x.append(l + 0.5)
                 mid_y.append((y0 + y1) / 2)
                 mid_data.append((l, j, k, w))
-    fig = go.Figure()
-    for (faded, sign, b), (xs, ys) in sorted(groups.items()):
-        level = (b + 1) / n_bins  # the bin's top, as a fraction of m
-        # Drawn a little darker than the scale says, so small weights stay visible on
-        # white; their width still tells the size.
-        colour = sample_colorscale(SIGNED_SCALE, [0.5 + sign * (0.15 + 0.85 * level) / 2])[0]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                                 line=dict(color=colour, width=0.5 + 3.5 * b / (n_bins - 1)),
-                                 opacity=0.15 if faded else 0.9))
-    if mid_x:
-        fig.add_trace(go.Scatter(
-            x=mid_x, y=mid_y, mode="markers", showlegend=False,
-            marker=dict(size=7, color="rgba(0,0,0,0)"),
-            customdata=np.array(mid_data, dtype=np.float64),
-            hovertemplate=("W[%{customdata[0]}][%{customdata[1]}, %{customdata[2]}] = "
-                           f"%{{customdata[3]:{HOVER_FORMAT}}}<br>"
-                           + _tx(tr, "weight_row_column", j="%{customdata[1]}",
-                                 k="%{customdata[2]}")
-                           + "<extra></extra>")))
+        for (sign, b), (xs, ys) in sorted(groups.items()):
+            level = (b + 1) / n_bins  # the bin's top, as a fraction of m
+            # Drawn a little darker than the scale says, so small weights stay visible
+            # on white; their width still tells the size.
+            colour = sample_colorscale(SIGNED_SCALE,
+                                       [0.5 + sign * (0.15 + 0.85 * level) / 2])[0]
+            parts.append(f"w{l}")
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                line=dict(color=colour, width=0.5 + 3.5 * b / (n_bins - 1)),
+                opacity=0.15 if faded else 0.9))
+        if mid_x and not faded:  # each point is an SVG element: only where the phase is
+            parts.append(f"h{l}")
+            fig.add_trace(go.Scatter(
+                x=mid_x, y=mid_y, mode="markers", showlegend=False,
+                marker=dict(size=7, color="rgba(0,0,0,0)"),
+                customdata=np.array(mid_data, dtype=np.float64),
+                hovertemplate=("W[%{customdata[0]}][%{customdata[1]}, %{customdata[2]}] = "
+                               f"%{{customdata[3]:{HOVER_FORMAT}}}<br>"
+                               + _tx(tr, "weight_row_column", j="%{customdata[1]}",
+                                     k="%{customdata[2]}")
+                               + "<extra></extra>")))
 
-    # Neurons: inputs (no bias) grey; the rest filled with their bias.
+    # Neurons, one trace per column: inputs (no bias) grey, the rest filled with their bias.
     in_y = [ypos(0, s) for s in drawn[0][1]]
+    parts.append("n0")
     fig.add_trace(go.Scatter(
         x=[0] * len(in_y), y=in_y, mode="markers", showlegend=False,
-        marker=dict(size=16, color="#e0e0e0", line=dict(color="#444", width=1),
-                    opacity=1.0 if 0 in bright_n else 0.3),
+        marker=dict(size=16, color="#e0e0e0", line=dict(color="#444", width=1)),
+        opacity=1.0 if 0 in bright_n else 0.3,
         customdata=drawn[0][0],
         hovertemplate=_tx(tr, "input_neuron_hover", j="%{customdata}") + "<extra></extra>"))
-    nx, ny, nb, ndata, nop, nline = [], [], [], [], [], []
     for l in range(L):
-        for j, slot in zip(*drawn[l + 1][:2], strict=True):
-            bias = B[l][j]
-            hidden |= not np.isfinite(bias)
-            nx.append(l + 1)
-            ny.append(ypos(l + 1, slot))
-            nb.append(bias if np.isfinite(bias) else None)
-            ndata.append((l + 1, j, l, bias if np.isfinite(bias) else np.nan))
-            nop.append(1.0 if l + 1 in bright_n else 0.3)
-            nline.append(2.5 if (kind == "loss" and l + 1 == L) else 1)
-    if nx:
+        index, slots = drawn[l + 1][:2]
+        bias = B[l][index]
+        finite = np.isfinite(bias)
+        hidden |= not finite.all()
+        data = np.column_stack([np.full(len(index), l + 1), index, np.full(len(index), l),
+                                np.where(finite, bias, np.nan)]).astype(np.float64)
+        parts.append(f"n{l + 1}")
         fig.add_trace(go.Scatter(
-            x=nx, y=ny, mode="markers", showlegend=False,
-            marker=dict(size=16, color=nb, coloraxis="coloraxis", opacity=nop,
-                        line=dict(color="#444", width=nline)),
-            customdata=np.array(ndata, dtype=np.float64),
+            x=[l + 1] * len(index), y=[ypos(l + 1, slot) for slot in slots], mode="markers",
+            showlegend=False, opacity=1.0 if l + 1 in bright_n else 0.3,
+            marker=dict(size=16, color=[b if f else None for b, f in zip(bias, finite)],
+                        coloraxis="coloraxis",
+                        line=dict(color="#444",
+                                  width=2.5 if (kind == "loss" and l + 1 == L) else 1)),
+            customdata=data,
             hovertemplate=(_tx(tr, "neuron_hover", l="%{customdata[0]}", j="%{customdata[1]}")
                            + "<br>"
                            f"b[%{{customdata[2]}}][%{{customdata[1]}}] = "
@@ -765,6 +780,7 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
             head = MAX_DRAWN_NEURONS // 2
             etext.append(_tx(tr, "not_drawn", first=head, last=index[head] - 1, l=l))
     if ex:
+        parts.append("ellipsis")
         fig.add_trace(go.Scatter(x=ex, y=ey, mode="text", text=["⋮"] * len(ex),
                                  textfont=dict(size=18), showlegend=False,
                                  hovertext=etext, hovertemplate="%{hovertext}<extra></extra>"))
@@ -788,8 +804,53 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
     fig.update_yaxes(visible=False, range=[-head_y - 0.6, head_y + 0.6])
     return _finish(fig, title, int(min(440, max(240, 90 + 24 * top))),
                    [_tx(tr, "nonfinite") if hidden else ""], colorbar=True,
-                   hovermode="closest")
+                   hovermode="closest", meta={"parts": parts})
 
+
+
+def diagram_highlight_css(parts: list[str], highlight, scope: str) -> str:
+    """CSS that draws `highlight` on a `network_diagram(..., highlight=None)` in the page.
+
+    Why CSS: the weights change only at the update, so on the other clicks of a pass
+    the diagram's figure stays the same and the browser does not draw it again; a
+    new highlight in the figure made it draw the whole diagram on every click (about
+    a third of the browser's time per click).  These rules fade and light up the
+    diagram's parts, as the figure itself would with that highlight.
+
+    parts: the figure's layout.meta["parts"].  Plotly draws trace i as the
+    (i+1)-th ``g.trace`` of its ``g.scatterlayer``, which is how a rule finds it.
+    scope: a CSS selector of the element that holds the diagram (letters, digits,
+    "-", "_", "." and "#" only).
+    """
+    if not re.fullmatch(r"[\w.#-]+", scope):
+        raise ValueError(f"scope must be a simple CSS selector, got {scope!r}")
+    L = sum(part.startswith("n") for part in parts) - 1
+    kind = highlight[0] if highlight else None
+    bright_w, bright_n = _bright(highlight, L)
+    rules = []
+    for i, part in enumerate(parts):
+        layer = int(part[1:]) if part[0] in "whn" and part[1:].isdigit() else None
+        if part[0] == "w":
+            opacity = 0.9 if layer in bright_w else 0.15
+        elif part[0] == "n":
+            opacity = 1.0 if layer in bright_n else 0.3
+        else:
+            continue
+        rules.append(f"{scope} g.scatterlayer > g.trace:nth-child({i + 1}) "
+                     f"{{opacity: {opacity} !important}}")
+    # The annotations: the column labels a[0] … a[L], then W[0], b[0] … W[L-1], b[L-1].
+    for l in range(L + 1):
+        colour = "#222" if l in bright_n else "#aaa"
+        rules.append(f'{scope} g.annotation[data-index="{l}"] text {{fill: {colour} !important}}')
+    for l in range(L):
+        colour = "#b2182b" if (kind is not None and l in bright_w) else "#666"
+        rules.append(f'{scope} g.annotation[data-index="{L + 1 + l}"] text '
+                     f"{{fill: {colour} !important}}")
+    if kind == "loss":  # the output neurons, where the loss is computed
+        index = parts.index(f"n{L}") + 1
+        rules.append(f"{scope} g.scatterlayer > g.trace:nth-child({index}) path.point "
+                     "{stroke-width: 2.5px !important}")
+    return "\n".join(rules)
 
 # --- training curves ---------------------------------------------------------------
 def _epoch_trace(values, name: str, colour: str, fmt: str,

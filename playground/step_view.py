@@ -207,15 +207,18 @@ def step_view() -> None:
     state.show_messages()
     record = stepper.last
     left, right = st.columns([2, 1])
-    with right:
-        highlight = (record.kind, record.layer) if record else None
+    with right, st.container(key="diagram"):
+        # The figure changes only with the weights; the phase's highlight is CSS on it,
+        # so the browser does not draw the diagram again on every click.
         diagram = cached(
             "diagram",
-            (network_key(net), highlight, current_language()),
-            lambda: figures.network_diagram(
-                net.sizes, net.weights, net.biases, highlight, tr=fig_tr
-            ),
+            (network_key(net), current_language()),
+            lambda: figures.network_diagram(net.sizes, net.weights, net.biases, tr=fig_tr),
         )
+        highlight = (record.kind, record.layer) if record else None
+        css = figures.diagram_highlight_css(diagram.layout.meta["parts"], highlight,
+                                            ".st-key-diagram")
+        st.html(f"<style>{css}</style>")
         st.plotly_chart(diagram, config=PLOT_CONFIG, width="stretch")
         st.caption(t("diagram_caption"))
     with left:

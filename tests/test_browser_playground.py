@@ -103,3 +103,57 @@ def test_train_draws_a_loss_curve(page: Page, app_url: str, screenshot):
         .map(p => (p.calcdata || []).map(points => points.length))""")
     assert curves and max(max(c) for c in curves) == 15
     screenshot("trained")
+
+
+def diagram_state(page: Page) -> dict:
+    """The diagram's drawn state: each trace's computed opacity by part, the label colours,
+    and whether the SVG is still the one marked before (that is, not drawn again)."""
+    return page.evaluate("""() => {
+        const plot = document.querySelector('.st-key-diagram .js-plotly-plot');
+        const parts = plot.layout.meta.parts;
+        const traces = plot.querySelectorAll('g.scatterlayer > g.trace');
+        const opacity = {};
+        traces.forEach((g, i) => {
+            (opacity[parts[i]] = opacity[parts[i]] || new Set()).add(getComputedStyle(g).opacity);
+        });
+        const labels = Array.from(plot.querySelectorAll('g.annotation text'))
+            .map(t => getComputedStyle(t).fill);
+        const svg = plot.querySelector('.main-svg');
+        const same = svg.__bpMark === true;
+        svg.__bpMark = true;
+        return {opacity: Object.fromEntries(Object.entries(opacity)
+                    .map(([k, v]) => [k, Array.from(v).map(Number)])),
+                labels, same, traces: traces.length, parts: parts.length};
+    }""")
+
+
+def test_diagram_highlights_the_phase_without_drawing_again(page: Page, app_url: str,
+                                                             screenshot):
+    open_app(page, f"{app_url}/?data=xor&hidden=4-3&batch=4&seed=1")  # 2-4-3-1
+    expect(page.locator(".st-key-diagram .js-plotly-plot .main-svg").first).to_be_attached()
+    state = diagram_state(page)
+    assert state["traces"] == state["parts"]  # Plotly drew one g.trace per named part
+    # F0, F1, F2, Loss, B2, B1, B0: (bright weight layer, bright neuron columns)
+    expected = [({0}, {0, 1}), ({1}, {1, 2}), ({2}, {2, 3}), (set(), {3}),
+                ({2}, {2, 3}), ({1}, {1, 2}), ({0}, {0, 1})]
+    for k, (bright_w, bright_n) in enumerate(expected, start=1):
+        click(page, "step_next")
+        expect(status(page)).to_contain_text(f"phase {k} of 8")
+
+        def shows(bright_w=bright_w, bright_n=bright_n) -> bool:
+            now = diagram_state(page)
+            want = {**{f"w{l}": [0.9 if l in bright_w else 0.15] for l in range(3)},
+                    **{f"n{l}": [1.0 if l in bright_n else 0.3] for l in range(4)}}
+            return all(now["opacity"][part] == value for part, value in want.items())
+
+        assert eventually(shows), f"phase {k}: {diagram_state(page)['opacity']}"
+        # the same SVG as before the click: the diagram was restyled, not drawn again
+        assert diagram_state(page)["same"], f"phase {k}: the diagram was drawn again"
+        if k == 2:
+            labels = diagram_state(page)["labels"]
+            assert labels[5] == "rgb(178, 24, 43)"  # "W[1], b[1]" in red
+            assert labels[0] == "rgb(170, 170, 170)" and labels[1] == "rgb(34, 34, 34)"
+            screenshot("diagram_highlight")
+    click(page, "step_next")  # the update: new weights, a new figure, everything bright
+    expect(status(page)).to_contain_text("phase 8 of 8")
+    assert eventually(lambda: set(sum(diagram_state(page)["opacity"].values(), [])) <= {0.9, 1.0})

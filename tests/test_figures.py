@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -351,11 +352,12 @@ def test_network_diagram_small(small):
     check_conventions(fig)
     for w, w0 in zip(net.weights, weights, strict=True):
         np.testing.assert_array_equal(w, w0)
-    assert len(fig.data) <= 2 * 2 * 4 + 4  # lines grouped by (faded, sign, size), not per weight
+    assert len(fig.data) <= 2 * 2 * 4 + 4  # lines grouped by (layer, sign, size), not per weight
     # every bias is shown, as a neuron's colour and in its hover data
-    neurons = next(t for t in fig.data if t.marker.coloraxis == "coloraxis")
-    assert_same(neurons.marker.color, np.concatenate(net.biases))
-    assert_same(np.array(neurons.customdata)[:, 3], np.concatenate(net.biases))
+    neurons = [t for t in fig.data if t.marker.coloraxis == "coloraxis"]
+    assert_same(np.concatenate([t.marker.color for t in neurons]), np.concatenate(net.biases))
+    assert_same(np.concatenate([np.array(t.customdata)[:, 3] for t in neurons]),
+                np.concatenate(net.biases))
     # every weight of the highlighted layer has a hover point with its exact value;
     # the faded layer has none (they cost the browser and are not the phase's topic)
     mids = next(t for t in fig.data if t.customdata is not None and len(t.customdata[0]) == 4
@@ -368,8 +370,9 @@ def test_network_diagram_small(small):
     # with nothing highlighted (or at the update) every weight has one
     for highlight in (None, ("update", None)):
         every = figures.network_diagram(net.sizes, net.weights, net.biases, highlight)
-        mids = next(t for t in every.data if t.mode == "markers" and t.marker.size == 7)
-        cells = {(int(l), int(j), int(k)): w for l, j, k, w in mids.customdata}
+        cells = {(int(l), int(j), int(k)): w for t in every.data
+                 if t.mode == "markers" and t.marker.size == 7
+                 for l, j, k, w in t.customdata}
         for l, W in enumerate(net.weights):
             for (j, k), w in np.ndenumerate(W):
                 assert cells[(l, j, k)] == w
@@ -380,6 +383,60 @@ def test_network_diagram_small(small):
     assert fig.layout.coloraxis.cmin == -fig.layout.coloraxis.cmax
 
 
+def test_network_diagram_names_its_parts_in_trace_order():
+    net = Network([64, 20, 10], seed=0)
+    for highlight in (None, ("forward", 1), ("loss", None)):
+        fig = figures.network_diagram(net.sizes, net.weights, net.biases, highlight)
+        parts = fig.layout.meta["parts"]
+        assert len(parts) == len(fig.data)
+        for part, trace in zip(parts, fig.data, strict=True):
+            xs = {x for x in trace.x if x is not None}
+            if part[0] == "w":  # lines between columns l and l + 1
+                assert trace.mode == "lines" and xs == {int(part[1:]), int(part[1:]) + 1}
+            elif part[0] == "h":  # hover points halfway
+                assert trace.mode == "markers" and xs == {int(part[1:]) + 0.5}
+            elif part[0] == "n":  # a column of neurons
+                assert trace.mode == "markers" and xs == {int(part[1:])}
+            else:
+                assert part == "ellipsis" and trace.mode == "text"
+        assert [p for p in parts if p[0] == "n"] == ["n0", "n1", "n2"]
+
+
+def css_rules(css: str) -> dict[str, str]:
+    """{selector: declaration} of a flat style sheet."""
+    rules = re.findall(r"([^{}]+)\{([^{}]*)\}", css)
+    return {sel.strip(): decl.strip() for sel, decl in rules}
+
+
+def test_diagram_highlight_css_matches_the_figures_own_highlight():
+    """The CSS fades exactly what network_diagram(highlight) fades, trace by trace."""
+    net = Network([3, 4, 5, 2], seed=0)
+    plain = figures.network_diagram(net.sizes, net.weights, net.biases)
+    parts = plain.layout.meta["parts"]
+    for highlight in [("forward", 0), ("forward", 2), ("loss", None), ("backward", 1),
+                      ("update", None), None]:
+        rules = css_rules(figures.diagram_highlight_css(parts, highlight, ".st-key-diagram"))
+        own = figures.network_diagram(net.sizes, net.weights, net.biases, highlight)
+        own_opacity = {}
+        for part, trace in zip(own.layout.meta["parts"], own.data, strict=True):
+            own_opacity.setdefault(part, set()).add(trace.opacity)
+        for i, part in enumerate(parts):
+            selector = f".st-key-diagram g.scatterlayer > g.trace:nth-child({i + 1})"
+            if part[0] in "wn":
+                (opacity,) = own_opacity[part]  # one opacity per part in the figure
+                assert rules[selector] == f"opacity: {opacity} !important"
+            else:
+                assert selector not in rules
+        # the labels: the same colours as the figure's own annotations
+        for index, annotation in enumerate(own.layout.annotations):
+            selector = f'.st-key-diagram g.annotation[data-index="{index}"] text'
+            assert rules[selector] == f"fill: {annotation.font.color} !important"
+    loss = figures.diagram_highlight_css(parts, ("loss", None), "#d")
+    assert f"nth-child({parts.index('n3') + 1}) path.point" in loss
+    with pytest.raises(ValueError):
+        figures.diagram_highlight_css(parts, None, "x}</style><script>")
+
+
 def test_network_diagram_caps_big_layers():
     net = Network([64, 20, 10], seed=0)
     fig = figures.network_diagram(net.sizes, net.weights, net.biases)
@@ -388,9 +445,9 @@ def test_network_diagram_caps_big_layers():
     assert len(inputs.x) == figures.MAX_DRAWN_NEURONS - 1
     assert list(inputs.customdata) == list(range(8)) + list(range(57, 64))
     assert any(t.mode == "text" for t in fig.data)  # the ellipsis
-    mids = next(t for t in fig.data if t.mode == "markers" and t.marker.size == 7)
-    assert len(mids.x) == 15 * 15 + 15 * 10
-    assert len(fig.data) <= 2 * 4 + 4  # nothing highlighted: no faded group
+    mids = [t for t in fig.data if t.mode == "markers" and t.marker.size == 7]
+    assert sum(len(t.x) for t in mids) == 15 * 15 + 15 * 10
+    assert len(fig.data) <= 2 * (2 * 4 + 1) + 4  # per layer: lines by (sign, size), hover
     with pytest.raises(ValueError):
         figures.network_diagram([2, 3], net.weights, net.biases)
 
@@ -589,7 +646,7 @@ def test_figures_imports_only_numpy_plotly_and_bp_core():
             roots |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             roots.add(node.module.split(".")[0])
-    assert roots <= {"__future__", "collections", "math", "typing", "numpy", "plotly"}
+    assert roots <= {"__future__", "collections", "math", "re", "typing", "numpy", "plotly"}
     assert "figures" not in (ROOT / "bp_core" / "__init__.py").read_text()
 
 
