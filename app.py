@@ -17,7 +17,6 @@ from playground import sidebar, state
 from playground.bughunt_view import bughunt_view
 from playground.check_view import gradcheck_view
 from playground.exercises_view import exercises_view
-from playground.figcache import network_key
 from playground.i18n import LANGUAGES, t
 from playground.save_view import save_view
 from playground.step_view import step_view
@@ -39,9 +38,6 @@ def page() -> None:
 
     st.title(t("title"))
     st.caption(t("subtitle"))
-    # The step view (a fragment) compares this with the network it draws, to know when
-    # the rest of the page is stale.
-    st.session_state["page_network_key"] = network_key(st.session_state["net"])
     mode = st.session_state.get("mode", "play")
     if mode == "bughunt":
         bughunt_view()

@@ -482,6 +482,10 @@ async def run_load(url: str, pids: list[int], opts) -> dict:
                         "other_cpu_s": other,
                         "error_messages": [f"user {r.user}: {e}" for r in results
                                            for e in r.errors],
+                        # each visitor's own figures, click by click, to see where a tail is
+                        "visitors": [{"user": r.user, "load_s": r.load_s,
+                                      "redraw_s": [v / 1000 for v in r.redraw_ms],
+                                      "server_s": r.server_s} for r in results],
                     })
                     print(f"wave {wave}: {waves[-1]['clicks']} clicks, "
                           f"{waves[-1]['errors']} errors, p95 "

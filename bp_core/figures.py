@@ -218,8 +218,9 @@ _MARGIN = dict(l=50, r=10, t=40, b=36)
 # Figures with a colour bar keep a fixed right margin wide enough for it.  Left to
 # itself, Plotly lets the bar push the margin out, measures, and then draws the
 # whole figure a second time: in the browser that second draw was about a quarter
-# of Plotly's time on every click of Next.
-_COLORBAR_MARGIN = dict(r=72, autoexpand=False)
+# of Plotly's time on every click of Next.  The bottom margin likewise holds the
+# x axis's tick labels and title, which would otherwise push it.
+_COLORBAR_MARGIN = dict(r=72, b=50, autoexpand=False)
 _FONT = dict(size=11)
 _TOP_LEGEND = dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom")
 

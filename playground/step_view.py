@@ -2,8 +2,10 @@
 panels of the current phase (heatmaps, equations with live numbers, the diagram).
 
 It runs as an ``st.fragment``: a click reruns only this part of the page, not
-the sidebar or the other tabs.  Clicks are handled in ``on_click`` callbacks,
-which run before the fragment is drawn, so the page always shows the new state.
+the sidebar.  The other tabs are not on the page while this one is open (app.py
+runs only the open tab), so an update of the weights leaves nothing stale there.
+Clicks are handled in ``on_click`` callbacks, which run before the fragment is
+drawn, so the page always shows the new state.
 """
 
 from __future__ import annotations
@@ -192,15 +194,34 @@ def start_ui(stepper, config) -> None:
             config=PLOT_CONFIG,
         )
         st.caption(t("batch_targets"))
+    overview_ui(st.session_state["net"])
+
+
+def overview_ui(net) -> None:
+    """The pass's equations in general form, one line per kind of phase: the map of
+    what Next will fill in with numbers.  (Drawing formulas here also loads the
+    browser's formula renderer with the page, not on the first click.)"""
+    L = net.num_layers
+    lines = [
+        equations.general("forward", 0, L, net.f(0).name, net.loss_name, tr=eq_tr)[0],
+        equations.general("loss", None, L, net.output_activation, net.loss_name, tr=eq_tr)[0],
+        equations.general("backward", L - 1, L, net.f(L - 1).name, net.loss_name, tr=eq_tr)[0],
+    ]
+    if L > 1:  # BP2 appears only with a hidden layer
+        lines.append(
+            equations.general("backward", 0, L, net.f(0).name, net.loss_name, tr=eq_tr)[0]
+        )
+    lines.append(
+        equations.general("update", None, L, net.output_activation, net.loss_name, tr=eq_tr)[0]
+    )
+    st.markdown(t("pass_overview_header"))
+    for eq in lines:
+        st.latex(eq.latex)
 
 
 @st.fragment
 def step_view() -> None:
     net, stepper, config = (st.session_state[k] for k in ("net", "stepper", "config"))
-    if network_key(net) != st.session_state.get("page_network_key"):
-        # The update (or its undo) changed the weights: the other tabs' pictures are
-        # stale, so this one time the whole page reruns, not just this fragment.
-        st.rerun(scope="app")
     scenario_ui()
     buttons_ui(stepper)
     st.markdown(timeline_markdown(stepper))

@@ -215,3 +215,13 @@ def test_only_the_open_tab_runs():
     open_tab(at, "step")
     click(at, "step_next")
     assert at.session_state["stepper"].position == 1
+
+
+def test_start_screen_shows_the_pass_at_a_glance():
+    at = start({"hidden": "4-3", "act": "tanh"})
+    formulas = [el.value.strip("$\n") for el in at.latex]
+    assert len(formulas) == 5  # z, C_i, BP1, BP2, the update
+    assert formulas[0].startswith("z^{[0]}") and "leftarrow" in formulas[-1]
+    assert all("delta" in f for f in formulas[2:4])
+    no_hidden = start({"hidden": "0", "data": "sine"})
+    assert len(no_hidden.latex) == 4  # no BP2 without a hidden layer
