@@ -661,7 +661,7 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
     A line's colour is the sign and size of its weight on `SIGNED_SCALE` and its width
     grows with |w|; a neuron's fill is its bias b[l][j] on the same scale (inputs
     have no bias and are grey).  Hover a neuron for its bias, and the midpoint of a
-    line in a highlighted weight layer for W[l][j, k].  highlight = (kind, layer)
+    line for its weight W[l][j, k].  highlight = (kind, layer)
     as the stepper's last phase (see `_bright`); the rest is faded.  Layers over
     `MAX_DRAWN_NEURONS` neurons are cut, with an ellipsis, and only weights between
     drawn neurons are drawn.  tr: an optional translator of the figure's words.
@@ -732,11 +732,12 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
                 x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
                 line=dict(color=colour, width=0.5 + 3.5 * b / (n_bins - 1)),
                 opacity=0.15 if faded else 0.9))
-        if mid_x and not faded:  # each point is an SVG element: only where the phase is
+        if mid_x:
+            # mode "none": Plotly still finds the nearest point to hover, but draws no
+            # SVG element for it (a 64-16-8-10 network has 464 of them).
             parts.append(f"h{l}")
             fig.add_trace(go.Scatter(
-                x=mid_x, y=mid_y, mode="markers", showlegend=False,
-                marker=dict(size=7, color="rgba(0,0,0,0)"),
+                x=mid_x, y=mid_y, mode="none", showlegend=False,
                 customdata=np.array(mid_data, dtype=np.float64),
                 hovertemplate=("W[%{customdata[0]}][%{customdata[1]}, %{customdata[2]}] = "
                                f"%{{customdata[3]:{HOVER_FORMAT}}}<br>"

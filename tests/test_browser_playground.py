@@ -154,6 +154,23 @@ def test_diagram_highlights_the_phase_without_drawing_again(page: Page, app_url:
             assert labels[5] == "rgb(178, 24, 43)"  # "W[1], b[1]" in red
             assert labels[0] == "rgb(170, 170, 170)" and labels[1] == "rgb(34, 34, 34)"
             screenshot("diagram_highlight")
+            # hovering a line's midpoint shows that weight (the hover points draw nothing)
+            where = page.evaluate("""() => {
+                const plot = document.querySelector('.st-key-diagram .js-plotly-plot');
+                const i = plot.layout.meta.parts.indexOf('h1');
+                const trace = plot._fullData[i];  // customdata decoded from its binary form
+                const box = plot.querySelector('.nsewdrag').getBoundingClientRect();
+                const xa = plot._fullLayout.xaxis, ya = plot._fullLayout.yaxis;
+                return {x: box.left + xa.l2p(trace.x[0]), y: box.top + ya.l2p(trace.y[0]),
+                        w: Array.from(trace.customdata[0])};
+            }""")
+            page.mouse.move(where["x"], where["y"])
+            label = page.locator(".st-key-diagram .hoverlayer")
+            expect(label).to_contain_text("W[1][", timeout=5_000)
+            shown = re.search(r"= ([−-]?[0-9.]+(?:e[−+-]?[0-9]+)?)", label.text_content())
+            w = float(shown.group(1).replace("−", "-"))
+            assert w == pytest.approx(where["w"][3], rel=1e-8)
+            page.mouse.move(0, 0)
     click(page, "step_next")  # the update: new weights, a new figure, everything bright
     expect(status(page)).to_contain_text("phase 8 of 8")
     assert eventually(lambda: set(sum(diagram_state(page)["opacity"].values(), [])) <= {0.9, 1.0})

@@ -358,21 +358,14 @@ def test_network_diagram_small(small):
     assert_same(np.concatenate([t.marker.color for t in neurons]), np.concatenate(net.biases))
     assert_same(np.concatenate([np.array(t.customdata)[:, 3] for t in neurons]),
                 np.concatenate(net.biases))
-    # every weight of the highlighted layer has a hover point with its exact value;
-    # the faded layer has none (they cost the browser and are not the phase's topic)
-    mids = next(t for t in fig.data if t.customdata is not None and len(t.customdata[0]) == 4
-                and t.mode == "markers" and t.marker.coloraxis is None)
-    cells = {(int(l), int(j), int(k)): w for l, j, k, w in mids.customdata}
-    assert {l for l, _, _ in cells} == {1}
-    for (j, k), w in np.ndenumerate(net.weights[1]):
-        assert cells[(1, j, k)] == w
-    assert len(cells) == net.weights[1].size
-    # with nothing highlighted (or at the update) every weight has one
-    for highlight in (None, ("update", None)):
+    # every weight has a hover point with its exact value, drawn as nothing (mode
+    # "none": Plotly hovers it but makes no SVG element for it)
+    for highlight in (("forward", 1), None, ("update", None)):
         every = figures.network_diagram(net.sizes, net.weights, net.biases, highlight)
-        cells = {(int(l), int(j), int(k)): w for t in every.data
-                 if t.mode == "markers" and t.marker.size == 7
-                 for l, j, k, w in t.customdata}
+        mids = [t for t in every.data if t.mode == "none"]
+        assert len(mids) == len(net.weights)
+        cells = {(int(l), int(j), int(k)): w for t in mids for l, j, k, w in t.customdata}
+        assert len(cells) == sum(W.size for W in net.weights)
         for l, W in enumerate(net.weights):
             for (j, k), w in np.ndenumerate(W):
                 assert cells[(l, j, k)] == w
@@ -393,8 +386,8 @@ def test_network_diagram_names_its_parts_in_trace_order():
             xs = {x for x in trace.x if x is not None}
             if part[0] == "w":  # lines between columns l and l + 1
                 assert trace.mode == "lines" and xs == {int(part[1:]), int(part[1:]) + 1}
-            elif part[0] == "h":  # hover points halfway
-                assert trace.mode == "markers" and xs == {int(part[1:]) + 0.5}
+            elif part[0] == "h":  # hover points halfway, not drawn
+                assert trace.mode == "none" and xs == {int(part[1:]) + 0.5}
             elif part[0] == "n":  # a column of neurons
                 assert trace.mode == "markers" and xs == {int(part[1:])}
             else:
@@ -445,7 +438,7 @@ def test_network_diagram_caps_big_layers():
     assert len(inputs.x) == figures.MAX_DRAWN_NEURONS - 1
     assert list(inputs.customdata) == list(range(8)) + list(range(57, 64))
     assert any(t.mode == "text" for t in fig.data)  # the ellipsis
-    mids = [t for t in fig.data if t.mode == "markers" and t.marker.size == 7]
+    mids = [t for t in fig.data if t.mode == "none"]
     assert sum(len(t.x) for t in mids) == 15 * 15 + 15 * 10
     assert len(fig.data) <= 2 * (2 * 4 + 1) + 4  # per layer: lines by (sign, size), hover
     with pytest.raises(ValueError):
