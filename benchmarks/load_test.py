@@ -345,8 +345,23 @@ class WebSocketTrace:
         return max(t for t, _ in answers) - start, sum(n for _, n in answers) / 1024
 
 
-async def visitor(browser, url: str, wave: int, user: int, opts, friendly: str) -> UserResult:
+async def visitor(browser, url: str, wave: int, user: int, opts, friendly: str,
+                  all_loaded: asyncio.Barrier | None = None) -> UserResult:
+    """One visitor: load the page, then click Next opts.clicks times.
+
+    all_loaded: with ``--start together`` the wave's visitors wait for each other
+    after loading, so that every click is measured with all of them stepping (and
+    none is slowed by another visitor's page load, which ``load`` reports).
+    """
     result = UserResult(wave, user)
+    waited = False
+
+    async def wait_for_the_others() -> None:
+        nonlocal waited
+        if all_loaded is not None and not waited:
+            waited = True
+            await all_loaded.wait()
+
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = None
     try:
@@ -368,6 +383,7 @@ async def visitor(browser, url: str, wave: int, user: int, opts, friendly: str) 
             "f => window.__bp.problems(f)", friendly)]
         if result.errors:
             return result
+        await wait_for_the_others()
         for click in range(opts.clicks):
             mark = trace.mark()
             res = await page.evaluate(CLICK_AND_WAIT, {
@@ -396,6 +412,7 @@ async def visitor(browser, url: str, wave: int, user: int, opts, friendly: str) 
             if opts.think:
                 await asyncio.sleep(opts.think)
     finally:
+        await wait_for_the_others()  # one that failed to load still lets the others go
         if result.errors and opts.screenshots and page is not None:
             try:  # the page as it was at the first error, to see what went wrong
                 opts.screenshots.mkdir(parents=True, exist_ok=True)
@@ -458,8 +475,10 @@ async def run_load(url: str, pids: list[int], opts) -> dict:
                     cpu0, t0 = cpu_seconds(pids), time.monotonic()
                     bcpu0 = browser_cpu.read()
                     busy0, me0 = machine_busy_seconds(), cpu_seconds([me])
+                    all_loaded = (asyncio.Barrier(opts.users) if opts.start == "together"
+                                  else None)
                     results = await asyncio.gather(*(
-                        visitor(browser, target, wave, user, opts, friendly)
+                        visitor(browser, target, wave, user, opts, friendly, all_loaded)
                         for user in range(1, opts.users + 1)))
                     elapsed = time.monotonic() - t0
                     cpu1 = cpu_seconds(pids)
@@ -502,8 +521,8 @@ async def run_load(url: str, pids: list[int], opts) -> dict:
     return {
         "url": target,
         "settings": {k: getattr(opts, k) for k in
-                     ("users", "clicks", "waves", "think", "quiet", "settle", "timeout",
-                      "query", "pin_server")},
+                     ("users", "clicks", "waves", "think", "start", "quiet", "settle",
+                      "timeout", "query", "pin_server")},
         "overall": {
             **overall,
             "rss_idle_mb": rss_idle, "rss_peak_mb": sampler.peak, "rss_final_mb": rss_final,
@@ -645,7 +664,12 @@ def markdown(result: dict, command: str) -> str:
         f"Setup: {s['users']} visitor(s) per wave (one browser context and one Streamlit "
         f"session each), {s['waves']} waves one after the other, {s['clicks']} clicks on "
         f"Next per visitor with {s['think']:g} s between clicks, app URL `?{s['query']}`. "
-        f"Memory is sampled {s['settle']:g} s after each wave's sessions closed."
+        + ("The visitors of a wave open the page at once and start clicking when all "
+           "their pages have loaded, so every click is measured with all of them "
+           "stepping. " if s.get("start") == "together" else
+           "Each visitor starts clicking as soon as its own page has loaded, while the "
+           "others may still be loading. ")
+        + f"Memory is sampled {s['settle']:g} s after each wave's sessions closed."
         + ("" if s.get("pin_server") is None else
            f" The server was pinned to CPU {s['pin_server']} and the browsers to the others."),
         "",
@@ -672,6 +696,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--waves", type=int, default=3, help="waves of visitors (3)")
     ap.add_argument("--think", type=float, default=0.0,
                     help="seconds between a redraw and the next click (0: as fast as possible)")
+    ap.add_argument("--start", choices=("together", "as-loaded"), default="together",
+                    help="together (default): a wave's visitors start clicking when all "
+                         "their pages have loaded; as-loaded: each as soon as its own has")
     ap.add_argument("--url", help="use this running server instead of starting one")
     ap.add_argument("--pid", type=int, action="append", default=[],
                     help="with --url: a server process id whose RSS to sample (repeatable)")
