@@ -350,8 +350,10 @@ async def visitor(browser, url: str, wave: int, user: int, opts, friendly: str,
     """One visitor: load the page, then click Next opts.clicks times.
 
     all_loaded: with ``--start together`` the wave's visitors wait for each other
-    after loading, so that every click is measured with all of them stepping (and
-    none is slowed by another visitor's page load, which ``load`` reports).
+    after loading, so that every click is measured with all of them stepping and
+    none is slowed by another visitor's page load (``load`` reports those).  The
+    default, ``as-loaded``, is the harder case: the first visitors to load click
+    while the others' pages are still loading.
     """
     result = UserResult(wave, user)
     waited = False
@@ -696,9 +698,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--waves", type=int, default=3, help="waves of visitors (3)")
     ap.add_argument("--think", type=float, default=0.0,
                     help="seconds between a redraw and the next click (0: as fast as possible)")
-    ap.add_argument("--start", choices=("together", "as-loaded"), default="together",
-                    help="together (default): a wave's visitors start clicking when all "
-                         "their pages have loaded; as-loaded: each as soon as its own has")
+    ap.add_argument("--start", choices=("as-loaded", "together"), default="as-loaded",
+                    help="as-loaded (default): each visitor clicks as soon as its own page "
+                         "has loaded, while others may still load; together: a wave's "
+                         "visitors start clicking when all their pages have loaded")
     ap.add_argument("--url", help="use this running server instead of starting one")
     ap.add_argument("--pid", type=int, action="append", default=[],
                     help="with --url: a server process id whose RSS to sample (repeatable)")
