@@ -93,7 +93,7 @@ PAGE_HELPERS = r"""
     PHASE: /phase (\d+) of (\d+)/,
     caption() {
       for (const el of document.querySelectorAll('[data-testid="stCaptionContainer"]')) {
-        const s = el.innerText;
+        const s = el.textContent;  // not innerText: that forces a layout on every poll
         if (this.PHASE.test(s)) return s.trim();
       }
       return null;
@@ -112,7 +112,9 @@ PAGE_HELPERS = r"""
       const out = [];
       const n = document.querySelectorAll('[data-testid="stException"]').length;
       if (n) out.push(`${n} exception box(es)`);
-      if (friendly && document.body.innerText.includes(friendly)) out.push('the app error message');
+      if (friendly && document.body.textContent.includes(friendly)) {
+        out.push('the app error message');
+      }
       return out;
     },
     ready(key) {

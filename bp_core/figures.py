@@ -448,7 +448,7 @@ def _activation_panel(values, title: str, name: str | None, value_name: str,
 
 # --- the phases of the stepper ------------------------------------------------------
 def phase_figures(record: PhaseRecord, activation_name: str, loss_name: str | None = None,
-                  prev_activation_name: str | None = None, *,
+                  prev_activation_name: str | None = None, *, layer: int | None = None,
                   tr: Translator | None = None) -> list[tuple[str, go.Figure]]:
     """(caption, figure) pairs for the panels of one stepper phase, in reading order.
 
@@ -457,7 +457,9 @@ def phase_figures(record: PhaseRecord, activation_name: str, loss_name: str | No
     titles.  prev_activation_name: the activation that produced a[l] (the hidden
     one), used only by a forward record with l > 0 to fix a[l]'s colour range; when
     not given a[l] is drawn as signed, which never clips.  a[0] = X is always signed.
-    tr: an optional translator of the captions and the figures' words.
+    layer: for an update record, only that weight layer's three panels (before,
+    −η·grad, after); by default every layer's, in order.  tr: an optional
+    translator of the captions and the figures' words.
     """
     kind, l, A = record.kind, record.layer, record.arrays
     if kind == "forward":
@@ -467,7 +469,7 @@ def phase_figures(record: PhaseRecord, activation_name: str, loss_name: str | No
     if kind == "backward":
         return _backward_figures(l, A, activation_name, loss_name, tr)
     if kind == "update":
-        return _update_figures(A, tr)
+        return _update_figures(A, tr, layer)
     raise ValueError(f"unknown phase kind {kind!r}")
 
 
@@ -594,11 +596,15 @@ def _backward_figures(l: int, A, act: str, loss_name: str | None,
     return out
 
 
-def _update_figures(A, tr: Translator | None = None):
+def _update_figures(A, tr: Translator | None = None, layer: int | None = None):
     out = []
     eta = float(A["learning_rate"])
-    l = 0
-    while f"W_before{l}" in A:
+    layers = 0
+    while f"W_before{layers}" in A:
+        layers += 1
+    if layer is not None and not 0 <= layer < layers:
+        raise ValueError(f"layer must be in 0..{layers - 1}, got {layer}")
+    for l in range(layers) if layer is None else [layer]:
         before = _with_bias(A[f"W_before{l}"], A[f"b_before{l}"])
         step = _with_bias(A[f"update_w{l}"], A[f"update_b{l}"])
         after = _with_bias(A[f"W_after{l}"], A[f"b_after{l}"])
@@ -618,7 +624,6 @@ def _update_figures(A, tr: Translator | None = None):
         notes = ["", _tx(tr, "largest_change", largest=f"{largest:.3g}"), ""]
         for (caption, title, W, b_, value_name), note in zip(panels, notes, strict=True):
             out.append((caption, _params_figure(W, b_, title, value_name, zrange, note, tr)))
-        l += 1
     return out
 
 

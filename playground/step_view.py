@@ -117,11 +117,16 @@ def update_layer_ui(net) -> int:
 
 def panels_ui(record, net, config, layer: int | None = None) -> None:
     act = activation_of(record, net)
+    # The update has three panels per layer (before, −η·grad, after): build only the
+    # chosen layer's.
     panels = figures.phase_figures(
-        record, act, net.loss_name, prev_activation_name=net.activation, tr=fig_tr
+        record,
+        act,
+        net.loss_name,
+        prev_activation_name=net.activation,
+        layer=layer if record.kind == "update" else None,
+        tr=fig_tr,
     )
-    if record.kind == "update":  # three panels per layer: before, −η·grad, after
-        panels = panels[3 * layer : 3 * layer + 3]
     per_row = min(4, len(panels))
     for start in range(0, len(panels), per_row):
         cols = st.columns(per_row)
