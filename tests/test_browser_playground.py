@@ -149,6 +149,9 @@ def test_diagram_highlights_the_phase_without_drawing_again(page: Page, app_url:
         assert eventually(shows), f"phase {k}: {diagram_state(page)['opacity']}"
         # the same SVG as before the click: the diagram was restyled, not drawn again
         assert diagram_state(page)["same"], f"phase {k}: the diagram was drawn again"
+        # and the rules replace the last phase's, they do not pile up
+        assert page.evaluate("""() => [...document.querySelectorAll('style')]
+            .filter(s => s.textContent.includes('.st-key-diagram')).length""") == 1
         if k == 2:
             labels = diagram_state(page)["labels"]
             assert labels[5] == "rgb(178, 24, 43)"  # "W[1], b[1]" in red
