@@ -644,6 +644,19 @@ def _drawn(n: int) -> tuple[list[int], list[float], float | None]:
     return index, slots, float(head)
 
 
+# How the diagram shows what a phase is about, (bright, faded): used by the figure
+# itself and by the CSS of diagram_highlight_css, so the two always agree.
+_LINE_OPACITY = (0.9, 0.15)
+_NEURON_OPACITY = (1.0, 0.3)
+_COLUMN_LABEL = ("#222", "#aaa")
+_LAYER_LABEL = ("#b2182b", "#666")  # "W[l], b[l]": red only when a phase names layer l
+_LOSS_OUTLINE = 2.5  # the output neurons' outline at the loss phase
+
+
+def _look(pair: tuple, bright: bool):
+    return pair[0] if bright else pair[1]
+
+
 def _bright(highlight, L: int) -> tuple[set[int], set[int]]:
     """(weight layers, neuron columns) a phase is about; the rest of the diagram is faded.
 
@@ -736,7 +749,7 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
                 line=dict(color=colour, width=0.5 + 3.5 * b / (n_bins - 1)),
-                opacity=0.15 if faded else 0.9))
+                opacity=_look(_LINE_OPACITY, not faded)))
         if mid_x:
             # mode "none": Plotly still finds the nearest point to hover, but draws no
             # SVG element for it (a 64-16-8-10 network has 464 of them).
@@ -756,7 +769,7 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
     fig.add_trace(go.Scatter(
         x=[0] * len(in_y), y=in_y, mode="markers", showlegend=False,
         marker=dict(size=16, color="#e0e0e0", line=dict(color="#444", width=1)),
-        opacity=1.0 if 0 in bright_n else 0.3,
+        opacity=_look(_NEURON_OPACITY, 0 in bright_n),
         customdata=drawn[0][0],
         hovertemplate=_tx(tr, "input_neuron_hover", j="%{customdata}") + "<extra></extra>"))
     for l in range(L):
@@ -769,11 +782,12 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
         parts.append(f"n{l + 1}")
         fig.add_trace(go.Scatter(
             x=[l + 1] * len(index), y=[ypos(l + 1, slot) for slot in slots], mode="markers",
-            showlegend=False, opacity=1.0 if l + 1 in bright_n else 0.3,
+            showlegend=False, opacity=_look(_NEURON_OPACITY, l + 1 in bright_n),
             marker=dict(size=16, color=[b if f else None for b, f in zip(bias, finite)],
                         coloraxis="coloraxis",
                         line=dict(color="#444",
-                                  width=2.5 if (kind == "loss" and l + 1 == L) else 1)),
+                                  width=_LOSS_OUTLINE if (kind == "loss" and l + 1 == L)
+                                  else 1)),
             customdata=data,
             hovertemplate=(_tx(tr, "neuron_hover", l="%{customdata[0]}", j="%{customdata[1]}")
                            + "<br>"
@@ -798,11 +812,11 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
         name = "input" if l == 0 else "output" if l == L else "hidden"
         fig.add_annotation(x=l, y=head_y, text=f"a[{l}]<br>" + _tx(tr, f"column_{name}", n=n),
                            showarrow=False,
-                           font=dict(size=11, color="#222" if l in bright_n else "#aaa"))
+                           font=dict(size=11, color=_look(_COLUMN_LABEL, l in bright_n)))
     for l in range(L):
         bright = kind is not None and l in bright_w
         fig.add_annotation(x=l + 0.5, y=-head_y, text=f"W[{l}], b[{l}]", showarrow=False,
-                           font=dict(size=11, color="#b2182b" if bright else "#666"))
+                           font=dict(size=11, color=_look(_LAYER_LABEL, bright)))
     title = _tx(tr, "diagram_title")
     fig.update_layout(coloraxis=dict(colorscale=SIGNED_SCALE, cmin=-m, cmax=m, cmid=0,
                                      colorbar=dict(title=dict(text="w, b", side="top"),
@@ -812,7 +826,6 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
     return _finish(fig, title, int(min(440, max(240, 90 + 24 * top))),
                    [_tx(tr, "nonfinite") if hidden else ""], colorbar=True,
                    hovermode="closest", meta={"parts": parts})
-
 
 
 def diagram_highlight_css(parts: list[str], highlight, scope: str) -> str:
@@ -838,26 +851,27 @@ def diagram_highlight_css(parts: list[str], highlight, scope: str) -> str:
     for i, part in enumerate(parts):
         layer = int(part[1:]) if part[0] in "whn" and part[1:].isdigit() else None
         if part[0] == "w":
-            opacity = 0.9 if layer in bright_w else 0.15
+            opacity = _look(_LINE_OPACITY, layer in bright_w)
         elif part[0] == "n":
-            opacity = 1.0 if layer in bright_n else 0.3
+            opacity = _look(_NEURON_OPACITY, layer in bright_n)
         else:
             continue
         rules.append(f"{scope} g.scatterlayer > g.trace:nth-child({i + 1}) "
                      f"{{opacity: {opacity} !important}}")
     # The annotations: the column labels a[0] … a[L], then W[0], b[0] … W[L-1], b[L-1].
     for l in range(L + 1):
-        colour = "#222" if l in bright_n else "#aaa"
+        colour = _look(_COLUMN_LABEL, l in bright_n)
         rules.append(f'{scope} g.annotation[data-index="{l}"] text {{fill: {colour} !important}}')
     for l in range(L):
-        colour = "#b2182b" if (kind is not None and l in bright_w) else "#666"
+        colour = _look(_LAYER_LABEL, kind is not None and l in bright_w)
         rules.append(f'{scope} g.annotation[data-index="{L + 1 + l}"] text '
                      f"{{fill: {colour} !important}}")
     if kind == "loss":  # the output neurons, where the loss is computed
         index = parts.index(f"n{L}") + 1
         rules.append(f"{scope} g.scatterlayer > g.trace:nth-child({index}) path.point "
-                     "{stroke-width: 2.5px !important}")
+                     f"{{stroke-width: {_LOSS_OUTLINE}px !important}}")
     return "\n".join(rules)
+
 
 # --- training curves ---------------------------------------------------------------
 def _epoch_trace(values, name: str, colour: str, fmt: str,

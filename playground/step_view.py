@@ -124,7 +124,7 @@ def panels_ui(record, net, config, layer: int | None = None) -> None:
         act,
         net.loss_name,
         prev_activation_name=net.activation,
-        layer=layer if record.kind == "update" else None,
+        layer=layer,  # None except at the update
         tr=fig_tr,
     )
     per_row = min(4, len(panels))
@@ -207,21 +207,15 @@ def overview_ui(net) -> None:
     what Next will fill in with numbers.  (Drawing formulas here also loads the
     browser's formula renderer with the page, not on the first click.)"""
     L = net.num_layers
-    lines = [
-        equations.general("forward", 0, L, net.f(0).name, net.loss_name, tr=eq_tr)[0],
-        equations.general("loss", None, L, net.output_activation, net.loss_name, tr=eq_tr)[0],
-        equations.general("backward", L - 1, L, net.f(L - 1).name, net.loss_name, tr=eq_tr)[0],
-    ]
-    if L > 1:  # BP2 appears only with a hidden layer
-        lines.append(
-            equations.general("backward", 0, L, net.f(0).name, net.loss_name, tr=eq_tr)[0]
-        )
-    lines.append(
-        equations.general("update", None, L, net.output_activation, net.loss_name, tr=eq_tr)[0]
-    )
+    # (kind, layer, activation): z and a, C_i, BP1, BP2 (only with a hidden layer), the step
+    phases = [("forward", 0, net.f(0).name), ("loss", None, net.output_activation),
+              ("backward", L - 1, net.f(L - 1).name)]
+    if L > 1:
+        phases.append(("backward", 0, net.f(0).name))
+    phases.append(("update", None, net.output_activation))
     st.markdown(t("pass_overview_header"))
-    for eq in lines:
-        st.latex(eq.latex)
+    for kind, layer, act in phases:
+        st.latex(equations.general(kind, layer, L, act, net.loss_name, tr=eq_tr)[0].latex)
 
 
 @st.fragment

@@ -320,15 +320,11 @@ def test_update_panels_share_a_range_per_layer(small):
         assert all(t.zmid == 0 for t in (before, step, after))
         # one layer's panels alone are the same figures
         alone = figures.phase_figures(rec["Update"], "sigmoid", "quadratic", layer=l)
-        assert [c for c, _ in alone] == [c for c, _ in panels_with_captions(rec["Update"])[
-            3 * l:3 * l + 3]]
+        every = figures.phase_figures(rec["Update"], "sigmoid", "quadratic")
+        assert [c for c, _ in alone] == [c for c, _ in every[3 * l:3 * l + 3]]
         assert [f.to_json() for _, f in alone] == [f.to_json() for f in figs[3 * l:3 * l + 3]]
     with pytest.raises(ValueError):
         figures.phase_figures(rec["Update"], "sigmoid", "quadratic", layer=net.num_layers)
-
-
-def panels_with_captions(record):
-    return figures.phase_figures(record, "sigmoid", "quadratic")
 
 
 def test_phase_panels_cap_the_batch():

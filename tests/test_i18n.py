@@ -23,6 +23,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+import app
 from bp_core import Network, PhaseRecord, Stepper, datasets, equations, figures, train
 from bp_core.stepper import phases
 from bp_core.train import History
@@ -222,7 +223,7 @@ DYNAMIC_KEYS: dict[str, list[str]] = {
     "eq_{}": list(equations.TEXT),   # playground/translate.py
     "fig_{}": list(figures.TEXT),
     "exrun_{}": list(exercise_runner.TEXT),  # exercises_view.py
-    "tab_{}": ["step", "train", "check", "save"],  # app.py's TABS
+    "tab_{}": list(app.TABS),
 }
 
 
