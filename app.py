@@ -13,7 +13,7 @@ import os
 
 import streamlit as st
 
-from playground import sidebar, state
+from playground import charts, sidebar, state
 from playground.bughunt_view import bughunt_view
 from playground.check_view import gradcheck_view
 from playground.exercises_view import exercises_view
@@ -36,6 +36,7 @@ def page() -> None:
     install_pending_preset(config)
     sidebar.write_url(config)
 
+    charts.page_style()
     st.title(t("title"))
     st.caption(t("subtitle"))
     mode = st.session_state.get("mode", "play")

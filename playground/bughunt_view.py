@@ -8,17 +8,16 @@ the wrong way), guesses the line, and only then is the fix revealed.
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from bp_core import figures, gradcheck
 from workshop import bughunt
 from workshop.tutorial_code import DEFECT_IDS, DEFECTS, TUTORIAL_SOURCE
 
+from .charts import show
 from .i18n import t
 from .translate import fig_tr
 
-PLOT_CONFIG = {"displayModeBar": False}
 BY_ID = {d["id"]: d for d in DEFECTS}
 # Lines the learner may point at: the four buggy ones and some innocent ones, sorted by
 # their place in the code so the order gives nothing away.
@@ -61,20 +60,14 @@ def run_symptoms(defect: str) -> dict:
     return out
 
 
-def _training_figure(result: dict) -> go.Figure:
-    fig = go.Figure()
+def _training_figure(result: dict):
     start = [result["loss_before"]]
-    fig.add_scatter(y=start + result["correct"], name=t("bughunt_fixed_engine"))
+    series = {t("bughunt_fixed_engine"): start + result["correct"]}
     if result["buggy"]:
-        fig.add_scatter(y=start + result["buggy"], name=t("bughunt_buggy_engine"))
-    fig.update_layout(
-        title=t("bughunt_training_title"),
-        xaxis_title=t("chart_epoch"),
-        yaxis_title=t("bughunt_true_loss"),
-        height=300,
-        margin=dict(l=40, r=10, t=40, b=40),
+        series[t("bughunt_buggy_engine")] = start + result["buggy"]
+    return figures.curves(
+        series, t("bughunt_training_title"), t("chart_epoch"), t("bughunt_true_loss")
     )
-    return fig
 
 
 def symptoms_ui(result: dict) -> None:
@@ -92,16 +85,14 @@ def symptoms_ui(result: dict) -> None:
             )
         )
         cols = st.columns(2)
-        cols[0].plotly_chart(
-            figures.gradcheck_figure(check, tr=fig_tr), config=PLOT_CONFIG, key="bug_check_bars"
-        )
+        show(figures.gradcheck_figure(check, tr=fig_tr), key="bug_check_bars", where=cols[0])
         worst = max(range(len(check.layers)), key=lambda l: check.errors[l])
-        cols[1].plotly_chart(
+        show(
             figures.gradcheck_heatmaps(check, worst, tr=fig_tr),
-            config=PLOT_CONFIG,
             key="bug_check_cells",
+            where=cols[1],
         )
-    st.plotly_chart(_training_figure(result), config=PLOT_CONFIG, key="bug_training")
+    show(_training_figure(result), key="bug_training")
 
 
 def _on_reveal() -> None:

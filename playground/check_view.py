@@ -7,10 +7,9 @@ import streamlit as st
 from bp_core import figures, gradcheck
 from bp_core.gradcheck import TOLERANCE
 
+from .charts import show
 from .i18n import t
 from .translate import fig_tr
-
-PLOT_CONFIG = {"displayModeBar": False}
 
 
 def gradcheck_view() -> None:
@@ -27,9 +26,7 @@ def gradcheck_view() -> None:
     if result is None:
         st.caption(t("gradcheck_nothing_yet"))
         return
-    st.plotly_chart(
-        figures.gradcheck_figure(result, tr=fig_tr), config=PLOT_CONFIG, key="gradcheck_bars"
-    )
+    show(figures.gradcheck_figure(result, tr=fig_tr), key="gradcheck_bars")
     rows = [
         {
             t("layer_label"): layer.layer,
@@ -40,8 +37,7 @@ def gradcheck_view() -> None:
     ]
     st.dataframe(rows, hide_index=True)
     layer = st.selectbox(t("layer_label"), list(range(len(result.layers))), key="gradcheck_layer")
-    st.plotly_chart(
+    show(
         figures.gradcheck_heatmaps(result, layer, tr=fig_tr),
-        config=PLOT_CONFIG,
         key="gradcheck_cells",
     )

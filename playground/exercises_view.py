@@ -13,11 +13,10 @@ import streamlit as st
 from bp_core import figures
 from workshop.exercise_runner import EXERCISES, compare
 
+from .charts import show
 from .hosting import exercises_dir, is_hosted
 from .i18n import t
 from .translate import fig_tr
-
-PLOT_CONFIG = {"displayModeBar": False}
 
 
 def exercises_view() -> None:
@@ -60,10 +59,10 @@ def exercises_view() -> None:
             if diff is None:
                 continue
             diff = np.atleast_2d(diff)
-            col.plotly_chart(
+            show(
                 figures.heatmap(
                     diff, t("exercises_diff_title", quantity=quantity, l=l), kind="plain", tr=fig_tr
                 ),
-                config=PLOT_CONFIG,
                 key=f"exercise_diff_{quantity}_{l}",
+                where=col,
             )

@@ -16,12 +16,11 @@ from bp_core import Diverged, equations, figures
 from bp_core.stepper import phase_label
 
 from . import state
+from .charts import show
 from .figcache import cached, network_key
 from .i18n import current_language, t
 from .translate import eq_tr, fig_tr
 from .workshop_view import predict_gate, scenario_ui
-
-PLOT_CONFIG = {"displayModeBar": False}
 
 
 # --- the buttons' callbacks -------------------------------------------------------
@@ -132,13 +131,11 @@ def panels_ui(record, net, config, layer: int | None = None) -> None:
         cols = st.columns(per_row)
         for col, (caption, fig) in zip(cols, panels[start : start + per_row]):
             with col:
-                st.plotly_chart(fig, config=PLOT_CONFIG, width="stretch")
+                show(fig, width="stretch")
                 st.caption(caption)
     if record.kind == "forward" and record.layer == 0 and config.data == "digits":
         if st.toggle(t("digits_as_images"), key="digit_images"):
-            st.plotly_chart(
-                figures.digit_images(record.arrays["a_prev"], tr=fig_tr), config=PLOT_CONFIG
-            )
+            show(figures.digit_images(record.arrays["a_prev"], tr=fig_tr))
 
 
 def equations_ui(record, net, config, update_layer: int | None = None) -> None:
@@ -186,17 +183,14 @@ def start_ui(stepper, config) -> None:
     st.info(t("press_next"))
     cols = st.columns(2)
     with cols[0]:
-        st.plotly_chart(
-            figures.heatmap(stepper.X, "a[0] = X", kind="signed", tr=fig_tr), config=PLOT_CONFIG
-        )
+        show(figures.heatmap(stepper.X, "a[0] = X", kind="signed", tr=fig_tr))
         st.caption(t("batch_inputs"))
     with cols[1]:
         zrange = figures.activation_range(st.session_state["net"].output_activation)
-        st.plotly_chart(
+        show(
             figures.heatmap(
                 stepper.Y, "y", kind="activation" if zrange else "signed", zrange=zrange, tr=fig_tr
             ),
-            config=PLOT_CONFIG,
         )
         st.caption(t("batch_targets"))
     overview_ui(st.session_state["net"])
@@ -208,8 +202,11 @@ def overview_ui(net) -> None:
     browser's formula renderer with the page, not on the first click.)"""
     L = net.num_layers
     # (kind, layer, activation): z and a, C_i, BP1, BP2 (only with a hidden layer), the step
-    phases = [("forward", 0, net.f(0).name), ("loss", None, net.output_activation),
-              ("backward", L - 1, net.f(L - 1).name)]
+    phases = [
+        ("forward", 0, net.f(0).name),
+        ("loss", None, net.output_activation),
+        ("backward", L - 1, net.f(L - 1).name),
+    ]
     if L > 1:
         phases.append(("backward", 0, net.f(0).name))
     phases.append(("update", None, net.output_activation))
@@ -236,10 +233,11 @@ def step_view() -> None:
             lambda: figures.network_diagram(net.sizes, net.weights, net.biases, tr=fig_tr),
         )
         highlight = (record.kind, record.layer) if record else None
-        css = figures.diagram_highlight_css(diagram.layout.meta["parts"], highlight,
-                                            ".st-key-diagram")
+        css = figures.diagram_highlight_css(
+            diagram.layout.meta["parts"], highlight, ".st-key-diagram"
+        )
         st.html(f"<style>{css}</style>")
-        st.plotly_chart(diagram, config=PLOT_CONFIG, width="stretch")
+        show(diagram, width="stretch")
         st.caption(t("diagram_caption"))
     with left:
         if record is None:

@@ -13,11 +13,11 @@ import streamlit as st
 from bp_core import datasets, figures, limits, train
 
 from . import state
+from .charts import show
 from .figcache import cached, network_key
 from .i18n import current_language, t
 from .translate import fig_tr
 
-PLOT_CONFIG = {"displayModeBar": False}
 MAX_REDRAWS = 40  # the live charts are redrawn at most this often per click
 
 
@@ -32,10 +32,10 @@ def run_training() -> None:
     def callback(epoch, history):
         progress.progress(epoch / epochs, text=t("training_progress", epoch=epoch, epochs=epochs))
         if epoch % every == 0 or epoch == epochs:
-            chart.plotly_chart(
+            show(
                 figures.loss_curves(history, tr=fig_tr),
-                config=PLOT_CONFIG,
                 key=f"live_loss_{epoch}",
+                where=chart,
             )
 
     result = train(
@@ -81,13 +81,11 @@ def train_view() -> None:
     cols = st.columns(2)
     if history is not None and history.epochs:
         with cols[0]:
-            st.plotly_chart(
-                figures.loss_curves(history, tr=fig_tr), config=PLOT_CONFIG, key="loss_curves"
-            )
+            show(figures.loss_curves(history, tr=fig_tr), key="loss_curves")
         accuracy = figures.accuracy_curves(history, tr=fig_tr)
         if accuracy is not None:
             with cols[1]:
-                st.plotly_chart(accuracy, config=PLOT_CONFIG, key="accuracy_curves")
+                show(accuracy, key="accuracy_curves")
         last = history.epochs - 1
         st.caption(
             t(
@@ -103,14 +101,14 @@ def train_view() -> None:
     key = (network_key(net), config.data, config.seed, current_language())
     if config.data in datasets.TWO_D:
         fig = cached("boundary", key, lambda: figures.decision_boundary(net, test_set, tr=fig_tr))
-        st.plotly_chart(fig, config=PLOT_CONFIG, key="boundary")
+        show(fig, key="boundary")
         st.caption(t("boundary_caption"))
     elif config.data == "sine":
         fig = cached("fit", key, lambda: figures.fitted_curve(net, test_set, tr=fig_tr))
-        st.plotly_chart(fig, config=PLOT_CONFIG, key="fit")
+        show(fig, key="fit")
     elif config.data == "digits":
         fig = cached("digits", key, lambda: figures.digit_predictions(net, test_set, tr=fig_tr))
-        st.plotly_chart(fig, config=PLOT_CONFIG, key="digit_predictions")
+        show(fig, key="digit_predictions")
     else:
         st.write(
             t(

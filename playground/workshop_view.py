@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
+import numpy as np
 import streamlit as st
 
 from bp_core import datasets, figures
 
 from . import scenarios, state
+from .charts import show
 from .i18n import t
 from .predict import question_for
 from .presets import PRESETS
 from .translate import fig_tr
-
-PLOT_CONFIG = {"displayModeBar": False}
 
 MAZUR_ROWS = [
     "net_h1",
@@ -94,41 +93,31 @@ class _Pictures:
     def boundary() -> None:
         config = st.session_state["config"]
         _, test = state.load_data(config.data, config.seed)
-        st.plotly_chart(
+        show(
             figures.decision_boundary(st.session_state["net"], test, tr=fig_tr),
-            config=PLOT_CONFIG,
             key="scenario_boundary",
         )
 
     @staticmethod
     def gradient_sizes() -> None:
         stepper, net = st.session_state["stepper"], st.session_state["net"]
-        st.plotly_chart(
+        show(
             figures.gradient_norms(net.backprop(stepper.X, stepper.Y), tr=fig_tr),
-            config=PLOT_CONFIG,
             key="scenario_gradient_sizes",
         )
 
     @staticmethod
     def diverge() -> None:
         sweep = _sweep(st.session_state["config"])
-        fig = go.Figure()
-        for rate, losses in sweep.items():
-            finite = [v if v == v and v != float("inf") else None for v in losses]
-            fig.add_scatter(
-                y=finite,
-                mode="lines+markers",
-                name=f"η = {rate:g}" + (" " + t("diverged_marker") if None in finite else ""),
-            )
-        fig.update_layout(
-            title=t("sweep_title"),
-            xaxis_title=t("chart_epoch"),
-            yaxis_title=t("chart_loss"),
-            yaxis_type="log",
-            height=300,
-            margin=dict(l=40, r=10, t=40, b=40),
+        series = {
+            f"η = {rate:g}"
+            + (" " + t("diverged_marker") if not np.isfinite(losses).all() else ""): losses
+            for rate, losses in sweep.items()
+        }
+        fig = figures.curves(
+            series, t("sweep_title"), t("chart_epoch"), t("chart_loss"), log_y=True
         )
-        st.plotly_chart(fig, config=PLOT_CONFIG, key="scenario_sweep")
+        show(fig, key="scenario_sweep")
 
     @staticmethod
     def dead_units() -> None:
@@ -149,23 +138,17 @@ class _Pictures:
     @staticmethod
     def slowdown() -> None:
         curves = scenarios.slowdown_curves()
-        fig = go.Figure()
-        fig.add_scatter(y=curves["quadratic_cost"], name=t("slowdown_quadratic"))
-        fig.add_scatter(y=curves["cross_entropy_cost"], name=t("slowdown_cross_entropy"))
-        fig.update_layout(
-            title=t("slowdown_title"),
-            xaxis_title=t("chart_epoch"),
-            yaxis_title="C",
-            height=300,
-            margin=dict(l=40, r=10, t=40, b=40),
-        )
-        st.plotly_chart(fig, config=PLOT_CONFIG, key="scenario_slowdown")
+        series = {
+            t("slowdown_quadratic"): curves["quadratic_cost"],
+            t("slowdown_cross_entropy"): curves["cross_entropy_cost"],
+        }
+        fig = figures.curves(series, t("slowdown_title"), t("chart_epoch"), "C")
+        show(fig, key="scenario_slowdown")
 
     @staticmethod
     def weight_images() -> None:
-        st.plotly_chart(
+        show(
             figures.weight_images(st.session_state["net"].weights[0], tr=fig_tr),
-            config=PLOT_CONFIG,
             key="scenario_weights",
         )
         st.caption(t("weight_images_caption"))

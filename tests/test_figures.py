@@ -40,7 +40,10 @@ def assert_same(drawn, source) -> None:
 def check_conventions(fig: go.Figure) -> None:
     """What must hold in every figure this module returns."""
     assert isinstance(fig, go.Figure)
-    json.loads(fig.to_json())  # serialisable, so Streamlit can send it
+    layout = json.loads(fig.to_json())["layout"]  # serialisable, so Streamlit can send it
+    # drawn once in the app (figures._DRAW_ONCE): no template, autosize, a datarevision
+    assert "template" not in layout
+    assert layout["autosize"] is True and "datarevision" in layout
     for trace in fig.data:
         if trace.hovertemplate is not None:
             templates = ([trace.hovertemplate] if isinstance(trace.hovertemplate, str)
@@ -702,3 +705,15 @@ def test_step_figures_keep_a_fixed_right_margin(small):
     for fig in with_bar:
         assert fig.layout.margin.autoexpand is False
         assert fig.layout.margin.r >= 60
+
+
+def test_curves_draw_each_series_with_gaps_where_not_finite():
+    fig = figures.curves({"η = 0.1": [1.0, 0.5, 0.25], "η = 10": [1.0, float("inf"), np.nan]},
+                         "sweep", "epoch", "loss", log_y=True)
+    check_conventions(fig)
+    assert [t.name for t in fig.data] == ["η = 0.1", "η = 10"]
+    assert list(fig.data[0].y) == [1.0, 0.5, 0.25]
+    assert list(fig.data[1].y) == [1.0, None, None]
+    assert fig.layout.yaxis.type == "log" and fig.layout.xaxis.title.text == "epoch"
+    assert fig.data[0].line.color != fig.data[1].line.color
+    assert figures.curves({"a": [1, 2]}, "t", "x", "y").layout.yaxis.type == "linear"
