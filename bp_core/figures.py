@@ -163,9 +163,9 @@ TEXT: dict[str, str] = {
                  "one colour range.",
     # the network diagram
     "diagram_title": "weights (lines) and biases (fill)",
-    "column_input": "input ({n})",
-    "column_hidden": "hidden ({n})",
-    "column_output": "output ({n})",
+    "column_input": "input<br>({n})",
+    "column_hidden": "hidden<br>({n})",
+    "column_output": "output<br>({n})",
     "weight_row_column": "row j = {j}, column k = {k}",
     "input_neuron_hover": "a[0] neuron {j} (input)",
     "neuron_hover": "a[{l}] neuron {j}",
@@ -226,6 +226,9 @@ _MARGIN = dict(l=50, r=10, t=40, b=36)
 # x axis's tick labels and title, which would otherwise push it.
 _COLORBAR_MARGIN = dict(r=72, b=50, autoexpand=False)
 _FONT = dict(size=11, family=FONT_FAMILY, color=TEXT_COLOUR)
+# The diagram has no axes, so no left margin; its labels need this much height each.
+_DIAGRAM_MARGIN = dict(_MARGIN, l=10, **_COLORBAR_MARGIN)
+_DIAGRAM_LABEL_PX = 46
 _HOVERLABEL = dict(bgcolor="white", bordercolor="#d5d8de", font=dict(family=FONT_FAMILY, size=12,
                                                                     color=TEXT_COLOUR))
 # In the app, Streamlit draws every new chart twice: first at the width Plotly finds,
@@ -833,25 +836,33 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
                                  textfont=dict(size=18), showlegend=False,
                                  hovertext=etext, hovertemplate="%{hovertext}<extra></extra>"))
 
-    # Column labels above, weight-layer labels between the columns.
-    head_y = (top - 1) / 2 + 0.9
+    # Column labels above the columns (three short lines, so that neighbours do not run
+    # into each other in a narrow column), weight-layer labels below, between columns.
+    # The y range leaves them _DIAGRAM_LABEL_PX of room, whatever the figure's height.
+    height = int(min(440, max(240, 90 + 24 * top)))
+    edge = (top - 1) / 2 + 0.6  # just beyond the outermost neurons
+    plot_px = height - _DIAGRAM_MARGIN["t"] - _DIAGRAM_MARGIN["b"]
+    y_max = edge / (1 - 2 * _DIAGRAM_LABEL_PX / plot_px)
     for l, n in enumerate(sizes):
         name = "input" if l == 0 else "output" if l == L else "hidden"
-        fig.add_annotation(x=l, y=head_y, text=f"a[{l}]<br>" + _tx(tr, f"column_{name}", n=n),
-                           showarrow=False,
+        fig.add_annotation(x=l, y=edge, yanchor="bottom", showarrow=False,
+                           text=f"a[{l}]<br>" + _tx(tr, f"column_{name}", n=n),
                            font=dict(size=11, color=_look(_COLUMN_LABEL, l in bright_n)))
     for l in range(L):
         bright = kind is not None and l in bright_w
-        fig.add_annotation(x=l + 0.5, y=-head_y, text=f"W[{l}], b[{l}]", showarrow=False,
+        fig.add_annotation(x=l + 0.5, y=-edge, yanchor="top", showarrow=False,
+                           text=f"W[{l}]<br>b[{l}]",
                            font=dict(size=11, color=_look(_LAYER_LABEL, bright)))
     title = _tx(tr, "diagram_title")
     fig.update_layout(coloraxis=dict(colorscale=SIGNED_SCALE, cmin=-m, cmax=m, cmid=0,
                                      colorbar=dict(title=dict(text="w, b", side="top"),
                                                    thickness=12, len=0.8)))
     fig.update_xaxes(visible=False, range=[-0.4, L + 0.4])
-    fig.update_yaxes(visible=False, range=[-head_y - 0.6, head_y + 0.6])
-    return _finish(fig, title, int(min(440, max(240, 90 + 24 * top))),
+    fig.update_yaxes(visible=False, range=[-y_max, y_max])
+    return _finish(fig, title, height,
                    [_tx(tr, "nonfinite") if hidden else ""], colorbar=True,
+                   # (a note adds a line to the title, and 16 px to the height)
+                   margin=dict(_DIAGRAM_MARGIN, t=58 if hidden else _DIAGRAM_MARGIN["t"]),
                    hovermode="closest", meta={"parts": parts})
 
 
