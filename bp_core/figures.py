@@ -60,6 +60,7 @@ __all__ = ["BOUNDED_SCALE", "FPRIME_RANGE", "IMAGE_SCALE", "MAX_DRAWN_NEURONS", 
            "MAX_ROWS", "NONFINITE_NOTE", "PLAIN_SCALE", "SIGNED_SCALE", "TEXT", "Translator",
            "accuracy_curves",
            "activation_range", "curves", "decision_boundary", "diagram_highlight_css",
+           "diagram_parts",
            "digit_images",
            "digit_predictions",
            "fitted_curve", "gradcheck_figure", "gradcheck_heatmaps", "gradient_norms",
@@ -234,12 +235,13 @@ _HOVERLABEL = dict(bgcolor="white", bordercolor="#d5d8de", font=dict(family=FONT
 # In the app, Streamlit draws every new chart twice: first at the width Plotly finds,
 # then again once it has measured the chart's box and handed Plotly a fresh copy of
 # the figure.  Plotly redoes the whole drawing for that second call unless it can tell
-# that nothing changed.  Three things in a figure's JSON defeat it: a template (the
-# copy is a new object, so Plotly redraws to apply it; Streamlit's own chart theme
-# adds one, so the app turns that theme off), a layout sized without autosize (the
-# first draw is autosized, the second is not), and data arrays without a
-# datarevision (the copies are new arrays).  So no figure carries a template, and
-# every one says autosize and has a datarevision.  In the app a new figure is always
+# that nothing changed.  Three things in a figure's JSON defeat it: an object where
+# Plotly compares by identity, such as a template or a layout.meta (the copy is a new
+# object; Streamlit's own chart theme adds a template, so the app turns that theme
+# off), a layout sized without autosize (the first draw is autosized, the second is
+# not), and data arrays without a datarevision (the copies are new arrays).  So no
+# figure carries a template or a layout.meta, and every one says autosize and has a
+# datarevision.  In the app a new figure is always
 # a new chart, so one constant datarevision is enough.  Measured in Chromium: Plotly's
 # time per Next click went from about 130 ms to 90 ms.  The font and the white hover
 # labels stand in for what Streamlit's theme gave.
@@ -553,7 +555,10 @@ def _loss_figures(A, act: str, loss_name: str | None, tr: Translator | None = No
             trace.update(texttemplate=TEXT_TEMPLATE, textfont=dict(size=11))
         fig.add_trace(trace, row=1, col=col)
     _matrix_axes(fig, "", neuron)
+    # y's axis follows a[L]'s (shared); its own "reversed" would differ from what Plotly
+    # works out for a shared axis, and make Plotly draw the figure twice in the app.
     fig.update_yaxes(title_text=example, col=1)
+    fig.update_yaxes(autorange=None, col=2)
     fig.update_annotations(font=dict(size=11))
     fig.update_layout(coloraxis=dict(colorbar=dict(thickness=12, len=0.9), **colour))
     out_fig = _finish(fig, _tx(tr, "output_target_title"), _height(len(a_shown)),
@@ -714,10 +719,12 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
     `MAX_DRAWN_NEURONS` neurons are cut, with an ellipsis, and only weights between
     drawn neurons are drawn.  tr: an optional translator of the figure's words.
 
-    layout.meta["parts"] names each trace's part, in the order of fig.data: "w{l}"
-    the lines of weight layer l, "h{l}" their hover points, "n{l}" neuron column l,
-    "ellipsis".  Plotly draws the traces in that order, so `diagram_highlight_css`
-    can fade and light up parts in the page without a new figure (see there why).
+    Each trace's meta names its part (`diagram_parts`): "w{l}" the lines of weight
+    layer l, "h{l}" their hover points, "n{l}" neuron column l, "ellipsis".  Plotly
+    draws the traces in that order, so `diagram_highlight_css` can fade and light up
+    parts in the page without a new figure (see there why).  (Not one list in
+    layout.meta: Plotly compares an object there by identity, so Streamlit's copy of
+    the figure made it draw the whole diagram a second time.)
     """
     sizes = [int(n) for n in sizes]
     W = [_as_float(w) for w in weights]
@@ -748,7 +755,7 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
     # Lines grouped by (layer, sign, |w| bin): a few traces, segments split by None.
     n_bins = 4
     fig = go.Figure()
-    parts: list[str] = []  # the part of each trace, as layout.meta["parts"]
+    parts: list[str] = []  # the part of each trace, set as its meta at the end
     hidden = False
     for l in range(L):
         faded = l not in bright_w
@@ -859,11 +866,18 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
                                                    thickness=12, len=0.8)))
     fig.update_xaxes(visible=False, range=[-0.4, L + 0.4])
     fig.update_yaxes(visible=False, range=[-y_max, y_max])
-    return _finish(fig, title, height,
-                   [_tx(tr, "nonfinite") if hidden else ""], colorbar=True,
-                   # (a note adds a line to the title, and 16 px to the height)
-                   margin=dict(_DIAGRAM_MARGIN, t=58 if hidden else _DIAGRAM_MARGIN["t"]),
-                   hovermode="closest", meta={"parts": parts})
+    _finish(fig, title, height, [_tx(tr, "nonfinite") if hidden else ""], colorbar=True,
+            # (a note adds a line to the title, and 16 px to the height)
+            margin=dict(_DIAGRAM_MARGIN, t=58 if hidden else _DIAGRAM_MARGIN["t"]),
+            hovermode="closest")
+    for trace, part in zip(fig.data, parts, strict=True):
+        trace.meta = part
+    return fig
+
+
+def diagram_parts(fig: go.Figure) -> list[str]:
+    """The part of each trace of a `network_diagram`, in order ("w0", "h0", "n0", …)."""
+    return [trace.meta for trace in fig.data]
 
 
 def diagram_highlight_css(parts: list[str], highlight, scope: str) -> str:
@@ -875,7 +889,7 @@ def diagram_highlight_css(parts: list[str], highlight, scope: str) -> str:
     a third of the browser's time per click).  These rules fade and light up the
     diagram's parts, as the figure itself would with that highlight.
 
-    parts: the figure's layout.meta["parts"].  Plotly draws trace i as the
+    parts: the figure's `diagram_parts`.  Plotly draws trace i as the
     (i+1)-th ``g.trace`` of its ``g.scatterlayer``, which is how a rule finds it.
     scope: a CSS selector of the element that holds the diagram (letters, digits,
     "-", "_", "." and "#" only).

@@ -234,7 +234,7 @@ def step_view() -> None:
         )
         highlight = (record.kind, record.layer) if record else None
         css = figures.diagram_highlight_css(
-            diagram.layout.meta["parts"], highlight, ".st-key-diagram"
+            figures.diagram_parts(diagram), highlight, ".st-key-diagram"
         )
         st.html(f"<style>{css}</style>")
         show(diagram, width="stretch")

@@ -41,8 +41,9 @@ def check_conventions(fig: go.Figure) -> None:
     """What must hold in every figure this module returns."""
     assert isinstance(fig, go.Figure)
     layout = json.loads(fig.to_json())["layout"]  # serialisable, so Streamlit can send it
-    # drawn once in the app (figures._DRAW_ONCE): no template, autosize, a datarevision
-    assert "template" not in layout
+    # drawn once in the app (figures._DRAW_ONCE): no template or meta object, autosize,
+    # a datarevision
+    assert "template" not in layout and "meta" not in layout
     assert layout["autosize"] is True and "datarevision" in layout
     for trace in fig.data:
         if trace.hovertemplate is not None:
@@ -390,7 +391,7 @@ def test_network_diagram_names_its_parts_in_trace_order():
     net = Network([64, 20, 10], seed=0)
     for highlight in (None, ("forward", 1), ("loss", None)):
         fig = figures.network_diagram(net.sizes, net.weights, net.biases, highlight)
-        parts = fig.layout.meta["parts"]
+        parts = figures.diagram_parts(fig)
         assert len(parts) == len(fig.data)
         for part, trace in zip(parts, fig.data, strict=True):
             xs = {x for x in trace.x if x is not None}
@@ -415,13 +416,13 @@ def test_diagram_highlight_css_matches_the_figures_own_highlight():
     """The CSS fades exactly what network_diagram(highlight) fades, trace by trace."""
     net = Network([3, 4, 5, 2], seed=0)
     plain = figures.network_diagram(net.sizes, net.weights, net.biases)
-    parts = plain.layout.meta["parts"]
+    parts = figures.diagram_parts(plain)
     for highlight in [("forward", 0), ("forward", 2), ("loss", None), ("backward", 1),
                       ("update", None), None]:
         rules = css_rules(figures.diagram_highlight_css(parts, highlight, ".st-key-diagram"))
         own = figures.network_diagram(net.sizes, net.weights, net.biases, highlight)
         own_opacity = {}
-        for part, trace in zip(own.layout.meta["parts"], own.data, strict=True):
+        for part, trace in zip(figures.diagram_parts(own), own.data, strict=True):
             own_opacity.setdefault(part, set()).add(trace.opacity)
         for i, part in enumerate(parts):
             selector = f".st-key-diagram g.scatterlayer > g.trace:nth-child({i + 1})"
