@@ -58,11 +58,8 @@ if TYPE_CHECKING:  # only for annotations: keeps this module's imports numpy + p
 
 __all__ = ["BOUNDED_SCALE", "FPRIME_RANGE", "IMAGE_SCALE", "MAX_DRAWN_NEURONS", "MAX_IMAGES",
            "MAX_ROWS", "NONFINITE_NOTE", "PLAIN_SCALE", "SIGNED_SCALE", "TEXT", "Translator",
-           "accuracy_curves",
-           "activation_range", "curves", "decision_boundary", "diagram_highlight_css",
-           "diagram_parts",
-           "digit_images",
-           "digit_predictions",
+           "accuracy_curves", "activation_range", "curves", "decision_boundary",
+           "diagram_highlight_css", "diagram_parts", "digit_images", "digit_predictions",
            "fitted_curve", "gradcheck_figure", "gradcheck_heatmaps", "gradient_norms",
            "heatmap", "loss_curves", "network_diagram", "phase_figures", "weight_images"]
 
@@ -230,8 +227,8 @@ _FONT = dict(size=11, family=FONT_FAMILY, color=TEXT_COLOUR)
 # The diagram has no axes, so no left margin; its labels need this much height each.
 _DIAGRAM_MARGIN = dict(_MARGIN, l=10, **_COLORBAR_MARGIN)
 _DIAGRAM_LABEL_PX = 46
-_HOVERLABEL = dict(bgcolor="white", bordercolor="#d5d8de", font=dict(family=FONT_FAMILY, size=12,
-                                                                    color=TEXT_COLOUR))
+_HOVERLABEL = dict(bgcolor="white", bordercolor="#d5d8de",
+                   font=dict(family=FONT_FAMILY, size=12, color=TEXT_COLOUR))
 # In the app, Streamlit draws every new chart twice: first at the width Plotly finds,
 # then again once it has measured the chart's box and handed Plotly a fresh copy of
 # the figure.  Plotly redoes the whole drawing for that second call unless it can tell
@@ -241,9 +238,10 @@ _HOVERLABEL = dict(bgcolor="white", bordercolor="#d5d8de", font=dict(family=FONT
 # off), a layout sized without autosize (the first draw is autosized, the second is
 # not), and data arrays without a datarevision (the copies are new arrays).  So no
 # figure carries a template or a layout.meta, and every one says autosize and has a
-# datarevision.  In the app a new figure is always
-# a new chart, so one constant datarevision is enough.  Measured in Chromium: Plotly's
-# time per Next click went from about 130 ms to 90 ms.  The font and the white hover
+# datarevision; in the app a new figure is always a new chart, so one constant
+# datarevision is enough.  (The fourth thing, a box width that is not a whole number
+# of pixels, is the page's: see playground/charts.py.)  Measured in Chromium: Plotly's
+# time per Next click went from about 145 ms to 90 ms.  The font and the white hover
 # labels stand in for what Streamlit's theme gave.
 _DRAW_ONCE = dict(autosize=True, datarevision=0)
 _TOP_LEGEND = dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom")
