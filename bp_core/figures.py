@@ -224,9 +224,7 @@ _MARGIN = dict(l=50, r=10, t=40, b=36)
 # x axis's tick labels and title, which would otherwise push it.
 _COLORBAR_MARGIN = dict(r=72, b=50, autoexpand=False)
 _FONT = dict(size=11, family=FONT_FAMILY, color=TEXT_COLOUR)
-# The diagram has no axes, so no left margin; its labels need this much height each.
-_DIAGRAM_MARGIN = dict(_MARGIN, l=10, **_COLORBAR_MARGIN)
-_DIAGRAM_LABEL_PX = 46
+_DIAGRAM_LABEL_PX = 46  # the height each of the diagram's rows of labels needs
 _HOVERLABEL = dict(bgcolor="white", bordercolor="#d5d8de",
                    font=dict(family=FONT_FAMILY, size=12, color=TEXT_COLOUR))
 # In the app, Streamlit draws every new chart twice: first at the width Plotly finds,
@@ -348,14 +346,16 @@ def _title(title: str, notes=()) -> str:
     return f"{title}<br><span style='font-size:11px;color:#555'>{' '.join(notes)}</span>"
 
 
-def _layout(title: str, height: int, notes=(), *, colorbar: bool = False, **extra) -> dict:
+def _layout(title: str, height: int, notes=(), *, colorbar: bool = False,
+            left: int = _MARGIN["l"], **extra) -> dict:
     """The layout every figure shares: compact, white, small fonts, the title at the left.
 
     colorbar: the figure has a colour bar at the right (see `_COLORBAR_MARGIN`).
+    left: the left margin, for the y axis's labels.
     """
     notes = [n for n in notes if n]
     two_lines = bool(title and notes)
-    margin = dict(_MARGIN, t=58 if two_lines else _MARGIN["t"])
+    margin = dict(_MARGIN, l=left, t=58 if two_lines else _MARGIN["t"])
     if colorbar:
         margin.update(_COLORBAR_MARGIN)
     return {"plot_bgcolor": "white", "paper_bgcolor": "white",
@@ -846,7 +846,7 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
     # The y range leaves them _DIAGRAM_LABEL_PX of room, whatever the figure's height.
     height = int(min(440, max(240, 90 + 24 * top)))
     edge = (top - 1) / 2 + 0.6  # just beyond the outermost neurons
-    plot_px = height - _DIAGRAM_MARGIN["t"] - _DIAGRAM_MARGIN["b"]
+    plot_px = height - _MARGIN["t"] - _COLORBAR_MARGIN["b"]
     y_max = edge / (1 - 2 * _DIAGRAM_LABEL_PX / plot_px)
     for l, n in enumerate(sizes):
         name = "input" if l == 0 else "output" if l == L else "hidden"
@@ -865,9 +865,7 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
     fig.update_xaxes(visible=False, range=[-0.4, L + 0.4])
     fig.update_yaxes(visible=False, range=[-y_max, y_max])
     _finish(fig, title, height, [_tx(tr, "nonfinite") if hidden else ""], colorbar=True,
-            # (a note adds a line to the title, and 16 px to the height)
-            margin=dict(_DIAGRAM_MARGIN, t=58 if hidden else _DIAGRAM_MARGIN["t"]),
-            hovermode="closest")
+            left=10, hovermode="closest")  # no axes, so no room for their labels
     for trace, part in zip(fig.data, parts, strict=True):
         trace.meta = part
     return fig
