@@ -29,6 +29,7 @@ TABS = ("step", "train", "check", "save")
 
 def page() -> None:
     sidebar.init_from_url()
+    sidebar.refuse_forged()
     config = sidebar.setup_ui()
     for name, why, values in st.session_state.pop("url_problems", []):
         st.warning(t("bad_url_param", name=name, why=t(f"why_{why}", **values)))

@@ -11,6 +11,7 @@ See network.py for the notation (z, a, delta, grad_w, grad_b) and its shapes.
 
 from . import activations, datasets, limits, losses
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .budget import Budget, OutOfBudget
 from .datasets import Dataset
 from .gradcheck import GradcheckResult, gradcheck
 from .init import INITS
@@ -20,6 +21,6 @@ from .stepper import Diverged, PhaseRecord, Stepper
 from .train import History, TrainResult, train
 
 __all__ = ["ACTIVATIONS", "HIDDEN_ACTIVATIONS", "INITS", "LOSSES", "OUTPUT_ACTIVATIONS",
-           "BackpropResult", "Dataset", "Diverged", "GradcheckResult", "History", "Network",
+           "BackpropResult", "Budget", "Dataset", "OutOfBudget", "Diverged", "GradcheckResult", "History", "Network",
            "PhaseRecord", "Stepper", "TrainResult", "activations", "datasets", "gradcheck",
            "limits", "losses", "train"]

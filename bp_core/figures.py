@@ -197,6 +197,8 @@ TEXT: dict[str, str] = {
     "layer_n": "layer {l}",
     "pass": "pass",
     "fail": "FAIL",
+    "unchecked": "not checked",
+    "unchecked_cells": "(grey cells were not checked)",
     "max_rel_error": "max relative error",
     "tolerance": "tolerance {tol}",
     "gradcheck_title": "gradient check (pass below {tol})",
@@ -1212,14 +1214,17 @@ def _log_display(values: list[float]) -> tuple[list, bool]:
 def gradcheck_figure(result: GradcheckResult, *, tr: Translator | None = None) -> go.Figure:
     """Each layer's largest relative error (log y), green below `TOLERANCE`, red above."""
     errors = [layer.max_error for layer in result.layers]
-    passed = [bool(layer.passed) for layer in result.layers]
+    verdicts = ["unchecked" if layer.n_checked == 0 else "pass" if layer.passed else "fail"
+                for layer in result.layers]
     shown, zero = _log_display(errors)
     exact, hidden = _finite_or_none(_as_float(errors))
     max_error = _tx(tr, "max_rel_error")
     fig = go.Figure(go.Bar(
         x=[_tx(tr, "layer_n", l=layer.layer) for layer in result.layers], y=shown,
-        customdata=exact, marker_color=[PASS_COLOUR if p else FAIL_COLOUR for p in passed],
-        text=[_tx(tr, "pass" if p else "fail") for p in passed], textposition="outside",
+        customdata=exact,
+        marker_color=[{"pass": PASS_COLOUR, "fail": FAIL_COLOUR}.get(v, MISSING_BG)
+                      for v in verdicts],
+        text=[_tx(tr, v) for v in verdicts], textposition="outside",
         hovertemplate=f"%{{x}}<br>{max_error} = %{{customdata:.3g}}<extra></extra>"))
     # The line is a shape in data units; its label is an annotation, which on a log axis
     # takes log10 of the position.
@@ -1229,7 +1234,7 @@ def gradcheck_figure(result: GradcheckResult, *, tr: Translator | None = None) -
                        text=_tx(tr, "tolerance", tol=f"{TOLERANCE:g}"))
     fig.update_yaxes(type="log", title_text=max_error, exponentformat="power")
     notes = [_tx(tr, "zero_drawn_at_floor") if zero else "",
-             _tx(tr, "nonfinite") if hidden or any(v is None for v in shown) else ""]
+             _tx(tr, "nonfinite") if not result.finite else ""]
     return _finish(fig, _tx(tr, "gradcheck_title", tol=f"{TOLERANCE:g}"), 280, notes,
                    showlegend=False)
 
@@ -1244,6 +1249,7 @@ def gradcheck_heatmaps(result: GradcheckResult, layer: int, *,
     Hover gives the exact relative error, analytic and numeric gradient.
     """
     check = result.layers[layer]
+    checked = _with_bias(check.checked_w, check.checked_b)
     rel = _with_bias(check.rel_w, check.rel_b)
     analytic = _with_bias(check.analytic_w, check.analytic_b)
     numeric = _with_bias(check.numeric_w, check.numeric_b)
@@ -1251,7 +1257,7 @@ def gradcheck_heatmaps(result: GradcheckResult, layer: int, *,
         # rel = 0 would be −inf: it is drawn at the bottom of the range instead (rel ≤ 1
         # always, since |a − n| ≤ |a| + |n|, so log10 rel ≤ 0).
         logs = np.log10(np.where(rel > 0, rel, np.finfo(np.float64).tiny))
-    z, hidden = _finite_or_none(logs)
+    z, _ = _finite_or_none(logs)
     custom, _ = _finite_or_none(np.stack([rel, analytic, numeric], axis=-1))
     lo, hi, cut = -16.0, 0.0, math.log10(TOLERANCE)
     at = (cut - lo) / (hi - lo)
@@ -1271,8 +1277,12 @@ def gradcheck_heatmaps(result: GradcheckResult, layer: int, *,
                        + _tx(tr, "numeric") + f" = %{{customdata[2]:{HOVER_FORMAT}}}"
                        "<extra></extra>")))
     _matrix_axes(fig, _tx(tr, "output_neuron_j"), _tx(tr, "input_neuron_k"))
+    # A cell is hidden (drawn as the grey background) when it was not checked, or when
+    # a checked one is not finite: the notes say which of the two happened.
     return _finish(fig, _tx(tr, "gradcheck_layer_title", l=layer), _height(n_out),
-                   [_tx(tr, "nonfinite") if hidden else ""], plot_bgcolor=MISSING_BG)
+                   [_tx(tr, "nonfinite") if not check.finite else "",
+                    _tx(tr, "unchecked_cells") if not checked.all() else ""],
+                   plot_bgcolor=MISSING_BG)
 
 
 def gradient_norms(backprop_result: BackpropResult, *,

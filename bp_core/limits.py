@@ -23,7 +23,16 @@ APP_MAX_HIDDEN_NEURONS = 64
 APP_MAX_PARAMS = 20_000
 APP_MAX_BATCH = 64
 APP_MAX_EPOCHS = 300
-APP_TRAIN_SECONDS = 20.0  # time budget of one Train click
+# Wall-time budget of each piece of work one click or page load can start
+# (bp_core.budget checks it inside the work's loops; playground.work cancels the work
+# when the visitor leaves or a new rerun replaces it).
+APP_WORK_SECONDS = {
+    "train": 20.0,      # one Train click
+    "gradcheck": 10.0,  # one gradient check
+    "bughunt": 10.0,    # the buggy engine's gradient check and its two training runs
+    "sweep": 10.0,      # the diverge scenario's three learning rates
+}
+APP_GRADCHECK_ENTRIES = 64  # at most this many cells of each W and b are perturbed
 APP_MIN_LR, APP_MAX_LR = 1e-4, 100.0
 APP_MAX_L2 = 1.0
 APP_MAX_SEED = 2**31 - 1

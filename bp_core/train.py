@@ -5,6 +5,9 @@ it into mini-batches and calls ``Network.sgd_step`` on each.  After the epoch th
 loss and accuracy on the training and test sets are appended to the history and
 ``callback(epoch, history)`` is called (the app draws its progress from it).
 
+A `Budget` bounds the work: it is checked before every mini-batch, so one
+slow epoch cannot overrun it.
+
 If the loss stops being finite, training stops, the network gets back the weights
 it had at the start of that epoch (the last ones known to give a finite loss),
 and the result says ``diverged``: no bare numpy warning is raised.
@@ -12,12 +15,13 @@ and the result says ``diverged``: no bare numpy warning is raised.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import limits
+from .budget import Budget, OutOfBudget
 from .datasets import Dataset, accuracy
 from .network import Network
 
@@ -38,7 +42,8 @@ class History:
 class TrainResult:
     history: History
     diverged: bool = False
-    stopped_early: bool = False  # the time budget ran out
+    stopped_early: bool = False  # the budget ran out
+    stop_reason: str = ""        # "time" or "cancelled" (see bp_core.budget)
     message: str = ""
 
     @property
@@ -55,21 +60,35 @@ def evaluate(net: Network, data: Dataset, l2: float = 0.0) -> tuple[float, float
 def train(net: Network, data: Dataset, epochs: int, batch_size: int, learning_rate: float,
           l2: float = 0.0, seed: int = 0, test: Dataset | None = None,
           callback: Callable[[int, History], None] | None = None,
-          time_budget: float | None = None) -> TrainResult:
-    """Train ``net`` in place.  Stops after ``epochs``, on divergence, or when
-    ``time_budget`` seconds have passed (checked after each epoch)."""
-    if epochs < 0 or batch_size < 1 or not learning_rate > 0 or l2 < 0:
-        raise ValueError("epochs ≥ 0, batch_size ≥ 1, learning_rate > 0 and l2 ≥ 0 are required")
+          budget: Budget | None = None) -> TrainResult:
+    """Train ``net`` in place.  Stops after ``epochs``, on divergence, or when the
+    ``budget`` runs out (checked before every mini-batch).
+
+    An epoch that the budget cuts off is undone: the network gets back the weights
+    it had at the start of that epoch, so the weights always match the history.
+    """
+    epochs = limits.check_int(epochs, "epochs", lo=0)
+    batch_size = limits.check_int(batch_size, "batch_size", lo=1)
+    learning_rate = limits.check_real(learning_rate, "learning_rate", lo=0, lo_open=True)
+    l2 = limits.check_real(l2, "l2", lo=0)
     rng = np.random.default_rng(seed)
-    history, start = History(), time.perf_counter()
+    history = History()
     n = data.X.shape[0]
     for epoch in range(1, epochs + 1):
         saved = ([w.copy() for w in net.weights], [b.copy() for b in net.biases])
         order = rng.permutation(n)
         X, Y = data.X[order], data.Y[order]
-        with np.errstate(all="ignore"):  # divergence is detected below, not warned about
-            for k in range(0, n, batch_size):
-                net.sgd_step(X[k:k + batch_size], Y[k:k + batch_size], learning_rate, l2)
+        try:
+            with np.errstate(all="ignore"):  # divergence is detected below, not warned about
+                for k in range(0, n, batch_size):
+                    if budget is not None:
+                        budget.check()
+                    net.sgd_step(X[k:k + batch_size], Y[k:k + batch_size], learning_rate, l2)
+        except OutOfBudget as out:
+            net.weights, net.biases = saved
+            return TrainResult(history, stopped_early=True, stop_reason=out.reason, message=(
+                f"stopped after {epoch - 1} epochs ({out}); epoch {epoch} was cut off "
+                f"and undone"))
         train_loss, train_acc = evaluate(net, data, l2)
         if not (np.isfinite(train_loss) and net.params_finite()):
             net.weights, net.biases = saved
@@ -84,7 +103,4 @@ def train(net: Network, data: Dataset, epochs: int, batch_size: int, learning_ra
             history.test_accuracy.append(test_acc)
         if callback is not None:
             callback(epoch, history)
-        if time_budget is not None and time.perf_counter() - start > time_budget and epoch < epochs:
-            return TrainResult(history, stopped_early=True, message=(
-                f"stopped after {epoch} epochs: the time budget of {time_budget:g} s ran out"))
     return TrainResult(history)

@@ -8,13 +8,16 @@ the wrong way), guesses the line, and only then is the fix revealed.
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
-from bp_core import figures, gradcheck
+from bp_core import figures, gradcheck, limits
 from workshop import bughunt
 from workshop.tutorial_code import DEFECT_IDS, DEFECTS, TUTORIAL_SOURCE
 
+from . import work
 from .charts import show
+from .check_view import explain
 from .i18n import t
 from .translate import fig_tr
 
@@ -40,9 +43,15 @@ def _engine_network():
 
 
 def run_symptoms(defect: str) -> dict:
-    """Run the buggy engine with one defect on the current network and batch."""
-    net, stepper = _engine_network(), st.session_state["stepper"]
+    """Run the buggy engine with one defect on the current network and batch.
+
+    All of it runs under one work budget (playground.work): the gradient check
+    perturbs at most limits.APP_GRADCHECK_ENTRIES cells of each W and b, and the
+    two training runs stop when the budget is spent; ``out["stopped"]`` says so.
+    """
+    net, stepper = _engine_network().copy(), st.session_state["stepper"]
     X, Y = stepper.X[: bughunt.MAX_EXAMPLES], stepper.Y[: bughunt.MAX_EXAMPLES]
+    budget = work.budget("bughunt")
     engine = bughunt.BuggyNetwork(net.weights, net.biases, {defect})
     out: dict = {"defect": defect, "error": None, "check": None}
     try:
@@ -50,13 +59,16 @@ def run_symptoms(defect: str) -> dict:
     except Exception as exc:  # the symptom is whatever the tutorial's code really raised
         out["error"] = bughunt.describe_exception(exc, engine.filename)
     else:
-        out["check"] = gradcheck(net, X, Y, analytic=engine.analytic)
+        out["check"] = gradcheck(net, X, Y, analytic=engine.analytic, budget=budget,
+                                 max_entries=limits.APP_GRADCHECK_ENTRIES)
     out["loss_before"] = net.loss(X, Y)
-    out["correct"] = bughunt.train_buggy(net.weights, net.biases, (), X, Y)
+    out["correct"] = bughunt.train_buggy(net.weights, net.biases, (), X, Y, budget=budget)
     try:
-        out["buggy"] = bughunt.train_buggy(net.weights, net.biases, {defect}, X, Y)
+        out["buggy"] = bughunt.train_buggy(net.weights, net.biases, {defect}, X, Y,
+                                           budget=budget)
     except Exception:  # already shown above as the error
         out["buggy"] = []
+    out["stopped"] = budget.exhausted
     return out
 
 
@@ -71,11 +83,15 @@ def _training_figure(result: dict):
 
 
 def symptoms_ui(result: dict) -> None:
+    if result["stopped"]:
+        st.warning(t("bughunt_stopped", seconds=limits.APP_WORK_SECONDS["bughunt"],
+                     epochs=bughunt.DEFAULT_EPOCHS))
     if result["error"]:
         st.error(t("bughunt_crashed", type=result["error"]["type"]))
         st.code(result["error"]["traceback"], language="text")
     else:
         check = result["check"]
+        explain(check, st.session_state["net"], "bughunt")
         verdict = t("pass") if check.passed else t("fail")
         st.markdown(
             t(
@@ -86,7 +102,9 @@ def symptoms_ui(result: dict) -> None:
         )
         cols = st.columns(2)
         show(figures.gradcheck_figure(check, tr=fig_tr), key="bug_check_bars", where=cols[0])
-        worst = max(range(len(check.layers)), key=lambda l: check.errors[l])
+        # NaN (a non-finite or unchecked layer) sorts as the worst: it is what to look at.
+        worst = max(range(len(check.layers)),
+                    key=lambda l: np.inf if np.isnan(check.errors[l]) else check.errors[l])
         show(
             figures.gradcheck_heatmaps(check, worst, tr=fig_tr),
             key="bug_check_cells",

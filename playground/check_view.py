@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
-from bp_core import figures, gradcheck
+from bp_core import figures, gradcheck, limits
 from bp_core.gradcheck import TOLERANCE
 
+from . import work
 from .charts import show
 from .i18n import t
 from .translate import fig_tr
@@ -19,13 +21,14 @@ def gradcheck_view() -> None:
         if st.button(t("gradcheck_button"), key="gradcheck", disabled=locked):
             stepper, net, config = (st.session_state[k] for k in ("stepper", "net", "config"))
             with st.spinner(t("gradcheck_running")):
-                st.session_state["gradcheck_result"] = gradcheck(
-                    net, stepper.X, stepper.Y, l2=config.l2
+                st.session_state["gradcheck_result"] = run_gradcheck(
+                    net.copy(), stepper.X, stepper.Y, config.l2
                 )
     result = st.session_state.get("gradcheck_result")
     if result is None:
         st.caption(t("gradcheck_nothing_yet"))
         return
+    explain(result, st.session_state["net"])
     show(figures.gradcheck_figure(result, tr=fig_tr), key="gradcheck_bars")
     rows = [
         {
@@ -41,3 +44,27 @@ def gradcheck_view() -> None:
         figures.gradcheck_heatmaps(result, layer, tr=fig_tr),
         key="gradcheck_cells",
     )
+
+
+def run_gradcheck(net, X, Y, l2: float):
+    """The check the app runs: at most limits.APP_GRADCHECK_ENTRIES random cells of each
+    W and b, under the visitor's work budget.  ``net`` is a copy: the check perturbs
+    it, and a cancelled check must not leave the session's network perturbed."""
+    return gradcheck(net, X, Y, l2=l2, max_entries=limits.APP_GRADCHECK_ENTRIES,
+                     budget=work.budget("gradcheck"))
+
+
+def explain(result, net, work_name: str = "gradcheck") -> None:
+    """Say what the check left out and why a result is not a number (shared with the
+    bug hunt, whose check runs under the work budget ``work_name``)."""
+    checked = sum(layer.n_checked for layer in result.layers)
+    total = sum(layer.n_params for layer in result.layers)
+    if result.stopped:
+        st.warning(t("gradcheck_stopped", checked=checked, total=total,
+                     seconds=limits.APP_WORK_SECONDS[work_name]))
+    elif result.sampled:
+        st.caption(t("gradcheck_sampled", checked=checked, total=total,
+                     n=limits.APP_GRADCHECK_ENTRIES))
+    if not result.finite:
+        largest = max(float(np.abs(w).max()) for w in net.weights)
+        st.warning(t("gradcheck_nonfinite", largest=f"{largest:.3g}"))

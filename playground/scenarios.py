@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bp_core import Network, datasets
+from bp_core import Budget, Network, datasets, train
 
 from .presets import SLOWDOWN_START
 
@@ -105,17 +105,18 @@ def mazur_numbers(records: list) -> dict[str, float]:
     return {name: float(value) for name, value in out.items()}
 
 
-def learning_rate_sweep(config, rates=(0.05, 0.5, 5.0), epochs: int = 20) -> dict[float, list]:
-    """Training loss per epoch for a few learning rates, from the same starting network."""
-    from bp_core import train
+def learning_rate_sweep(net: Network, data, batch_size: int, seed: int,
+                        rates=(0.05, 0.5, 5.0), epochs: int = 20,
+                        budget: Budget | None = None) -> dict[float, list]:
+    """Training loss per epoch for a few learning rates, each from a copy of ``net``.
 
-    from .state import build_network, load_data
-
-    train_set, _ = load_data(config.data, config.seed)
+    A run that diverged ends with inf.  All runs share ``budget``: once it is spent the
+    remaining runs are cut short (``budget.exhausted`` says why) and their lists are
+    shorter than ``epochs``.
+    """
     out = {}
     for rate in rates:
-        net = build_network(config)
-        result = train(net, train_set, epochs, config.batch, rate, seed=config.seed)
+        result = train(net.copy(), data, epochs, batch_size, rate, seed=seed, budget=budget)
         out[rate] = result.history.train_loss + ([float("inf")] if result.diverged else [])
     return out
 

@@ -73,7 +73,9 @@ def choose_preset(name: str) -> None:
 
 
 def _on_preset() -> None:
-    name = st.session_state.get("preset_choice") or ""
+    name = st.session_state.get("preset_choice")
+    if name is None:  # refused by Streamlit: refuse_forged restores the choice and warns
+        return
     if name in PRESETS:
         choose_preset(name)
         seed_widgets(PRESETS[name].config)
@@ -83,9 +85,64 @@ def _on_preset() -> None:
 
 def _keep_loss_valid() -> None:
     # A callback runs before the widgets are drawn, so the loss can still be changed here.
+    if st.session_state.get("out") is None:  # refused: refuse_forged puts it back first
+        return
     valid = losses.valid_losses(st.session_state["out"])
     if st.session_state.get("loss") not in valid:
         st.session_state["loss"] = valid[0]
+
+
+# The widgets whose values a browser sends, with the rule each value must meet.  Every
+# widget here is drawn with no default (index=None or value=None): Streamlit itself
+# replaces a value outside the widget's options or bounds by that default, so a
+# forged value (seed −5, 50 hidden layers, an unknown activation) arrives as None,
+# where it can be told apart from any value the widget can really take.
+def _widget_rules() -> dict[str, tuple[str, dict]]:
+    """key -> (why, values): the catalogue's "why_<why>" says what the value must be."""
+    def whole(lo: int, hi: int) -> tuple[str, dict]:
+        return "whole", {"lo": lo, "hi": f"{hi:g}"}
+
+    rules = {
+        "lang": ("one_of", {"choices": ", ".join(LANGUAGES)}),
+        "mode": ("one_of", {"choices": ", ".join(cfg.MODES)}),
+        "preset_choice": ("one_of", {"choices": ", ".join(PRESETS)}),
+        "data": ("one_of", {"choices": ", ".join(cfg.DATASETS)}),
+        "act": ("one_of", {"choices": ", ".join(cfg.HIDDEN_ACTIVATIONS)}),
+        "out": ("one_of", {"choices": ", ".join(cfg.OUTPUT_ACTIVATIONS)}),
+        "loss": ("one_of", {"choices": ", ".join(cfg.LOSSES)}),
+        "init": ("one_of", {"choices": ", ".join(cfg.INITS)}),
+        "n_hidden": whole(0, limits.APP_MAX_HIDDEN_LAYERS),
+        "batch": whole(1, limits.APP_MAX_BATCH),
+        "seed": whole(0, limits.APP_MAX_SEED),
+        "epochs": whole(1, limits.APP_MAX_EPOCHS),
+    }
+    for i in range(limits.APP_MAX_HIDDEN_LAYERS):
+        rules[f"hidden_{i}"] = whole(1, limits.APP_MAX_HIDDEN_NEURONS)
+    return rules
+
+
+def _previous_value(key: str) -> object:
+    """What a widget showed before this rerun: from the setup in force, or its default."""
+    ss = st.session_state
+    config: cfg.Config = ss.get("config", cfg.DEFAULT)
+    if key == "n_hidden":
+        return len(config.hidden)
+    if key.startswith("hidden_"):
+        i = int(key.removeprefix("hidden_"))
+        return config.hidden[i] if i < len(config.hidden) else HIDDEN_SLIDER_DEFAULT
+    return {"lang": "en", "mode": "play", "preset_choice": ss.get("preset") or ""}.get(
+        key, getattr(config, key, None))
+
+
+def refuse_forged() -> None:
+    """Re-check what the browser sent, before any widget is drawn: a value that Streamlit
+    refused (it arrives as None, see _widget_rules) gets a warning naming the
+    parameter, and the widget gets back its previous value, so nothing is lost."""
+    ss = st.session_state
+    for key, (why, values) in _widget_rules().items():
+        if key in ss and ss[key] is None:
+            ss[key] = _previous_value(key)
+            ss.setdefault("widget_problems", []).append((key, why, values))
 
 
 def setup_ui() -> cfg.Config:
@@ -98,7 +155,8 @@ def setup_ui() -> cfg.Config:
         return name not in hidden
 
     with st.sidebar:
-        st.selectbox(t("lang_label"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
+        st.selectbox(t("lang_label"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang",
+                     index=None)
         # format_func runs again outside this session (AppTest does), so the language is
         # bound into each lambda rather than read from session_state later.
         lang = ss["lang"]
@@ -107,6 +165,7 @@ def setup_ui() -> cfg.Config:
                 t("mode_label"),
                 cfg.MODES,
                 key="mode",
+                index=None,
                 horizontal=True,
                 format_func=lambda m, lang=lang: t(f"mode_{m}", lang),
                 disabled="mode" in locked,
@@ -117,6 +176,7 @@ def setup_ui() -> cfg.Config:
                 t("preset_label"),
                 ["", *PRESETS],
                 key="preset_choice",
+                index=None,
                 on_change=_on_preset,
                 disabled="preset" in locked,
                 format_func=lambda p, lang=lang: (
@@ -129,6 +189,7 @@ def setup_ui() -> cfg.Config:
                 t("data_label"),
                 cfg.DATASETS,
                 key="data",
+                index=None,
                 disabled="data" in locked,
                 format_func=lambda name, lang=lang: t(f"data_{name}", lang),
                 help=t("data_help"),
@@ -139,27 +200,31 @@ def setup_ui() -> cfg.Config:
                 0,
                 limits.APP_MAX_HIDDEN_LAYERS,
                 key="n_hidden",
+                value=None,
                 disabled="hidden" in locked,
                 help=t("n_hidden_help"),
             )
             for i in range(ss["n_hidden"]):
                 ss.setdefault(f"hidden_{i}", HIDDEN_SLIDER_DEFAULT)
-                st.slider(
+                st.number_input(
                     t("hidden_size_label", layer=i + 1),
                     1,
                     limits.APP_MAX_HIDDEN_NEURONS,
                     key=f"hidden_{i}",
+                    value=None,
                     disabled="hidden" in locked,
                 )
         if shown("act"):
             st.selectbox(
-                t("act_label"), cfg.HIDDEN_ACTIVATIONS, key="act", disabled="act" in locked
+                t("act_label"), cfg.HIDDEN_ACTIVATIONS, key="act", index=None,
+                disabled="act" in locked,
             )
         if shown("out"):
             st.selectbox(
                 t("out_label"),
                 cfg.OUTPUT_ACTIVATIONS,
                 key="out",
+                index=None,
                 on_change=_keep_loss_valid,
                 disabled="out" in locked,
             )
@@ -169,6 +234,7 @@ def setup_ui() -> cfg.Config:
                 t("loss_label"),
                 losses.valid_losses(ss["out"]),
                 key="loss",
+                index=None,
                 disabled="loss" in locked,
                 help=t("loss_help"),
             )
@@ -177,6 +243,7 @@ def setup_ui() -> cfg.Config:
                 t("init_label"),
                 cfg.INITS,
                 key="init",
+                index=None,
                 disabled="init" in locked,
                 help=t("init_help"),
             )
@@ -189,8 +256,9 @@ def setup_ui() -> cfg.Config:
                 help=t("lr_help"),
             )
         if shown("batch"):
-            st.slider(
-                t("batch_label"), 1, limits.APP_MAX_BATCH, key="batch", disabled="batch" in locked
+            st.number_input(
+                t("batch_label"), 1, limits.APP_MAX_BATCH, key="batch", value=None,
+                disabled="batch" in locked,
             )
         if shown("l2"):
             st.select_slider(
@@ -198,7 +266,8 @@ def setup_ui() -> cfg.Config:
             )
         if shown("seed"):
             st.number_input(
-                t("seed_label"), 0, limits.APP_MAX_SEED, key="seed", disabled="seed" in locked
+                t("seed_label"), 0, limits.APP_MAX_SEED, key="seed", value=None,
+                disabled="seed" in locked,
             )
         if shown("epochs"):
             st.number_input(
@@ -206,6 +275,7 @@ def setup_ui() -> cfg.Config:
                 1,
                 limits.APP_MAX_EPOCHS,
                 key="epochs",
+                value=None,
                 disabled="epochs" in locked,
             )
 
@@ -227,6 +297,8 @@ def setup_ui() -> cfg.Config:
     config, problems = cfg.fix(config)
     for name, why, values in problems:
         st.warning(t("bad_setting", name=name, why=t(f"why_{why}", **values)))
+    for name, why, values in ss.pop("widget_problems", []):
+        st.warning(t("bad_widget_value", name=name, why=t(f"why_{why}", **values)))
     return config
 
 

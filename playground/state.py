@@ -7,6 +7,7 @@ Keys (a contract that tests and later work rely on):
   "arch"         Config.architecture() of the net, to tell when to rebuild
   "batch_index"  which mini-batch of the training set the stepper uses
   "history"      bp_core.train.History of the last Train click, or None
+  "net_before_train" the Network from before the last Train click (for Restore)
   "gradcheck_result" the last bp_core.GradcheckResult, or None
   "messages"     list of (level, text) shown once, then cleared
   "pass_id"      counts the passes started in this session (tags predictions)
@@ -92,12 +93,7 @@ def apply_config(config: Config) -> None:
     old: Config | None = st.session_state.get("config")
     st.session_state["config"] = config
     if "net" not in st.session_state or st.session_state.get("arch") != config.architecture():
-        st.session_state["net"] = build_network(config)
-        st.session_state["arch"] = config.architecture()
-        st.session_state["batch_index"] = 0
-        st.session_state["history"] = None
-        st.session_state["gradcheck_result"] = None
-        new_stepper(config)
+        set_network(build_network(config), config)
     elif old is None or (old.batch, old.l2) != (config.batch, config.l2):
         new_stepper(config)
     elif st.session_state.get("stepper") is not None and old.lr != config.lr:
@@ -107,14 +103,21 @@ def apply_config(config: Config) -> None:
 
 
 def set_network(net: Network, config: Config) -> None:
-    """Install a network that did not come from the seed (an upload, a preset)."""
-    st.session_state["net"] = net
+    """Install a network for a new setup: built from the seed, uploaded, or a preset's."""
     st.session_state["config"] = config
     st.session_state["arch"] = config.architecture()
-    st.session_state["batch_index"] = 0
-    st.session_state["history"] = None
+    st.session_state.pop("net_before_train", None)  # it belonged to the old setup
+    replace_network(net)
+
+
+def replace_network(net: Network, history=None) -> None:
+    """Install new weights for the same setup (after Train, or Restore): the pass in
+    progress and the last gradient check were about the old weights, so both restart."""
+    st.session_state["net"] = net
+    st.session_state["history"] = history
     st.session_state["gradcheck_result"] = None
-    new_stepper(config)
+    st.session_state["batch_index"] = 0
+    new_stepper()
 
 
 def say(level: str, text: str) -> None:

@@ -1,7 +1,11 @@
 """The Train tab: mini-batch SGD for a set number of epochs, with live progress.
 
-One click is capped at limits.APP_MAX_EPOCHS epochs and limits.APP_TRAIN_SECONDS
-seconds, so a visitor of the shared demo cannot hold the process.
+One click is capped at limits.APP_MAX_EPOCHS epochs and runs under the work
+budget (playground.work): at most limits.APP_WORK_SECONDS["train"] seconds, and
+cancelled when the visitor leaves or clicks again, so a visitor of the shared demo
+cannot hold the process.  It trains a copy: the session's network is replaced
+only when the run ends, so a cancelled run changes nothing, and the network from
+before the run is kept for the Restore button.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import streamlit as st
 
 from bp_core import datasets, figures, limits, train
 
-from . import state
+from . import state, work
 from .charts import show
 from .figcache import cached, network_key
 from .i18n import current_language, t
@@ -22,7 +26,8 @@ MAX_REDRAWS = 40  # the live charts are redrawn at most this often per click
 
 
 def run_training() -> None:
-    config, net = st.session_state["config"], st.session_state["net"]
+    config, before = st.session_state["config"], st.session_state["net"]
+    net = before.copy()
     train_set, test_set = state.load_data(config.data, config.seed)
     epochs = min(config.epochs, limits.APP_MAX_EPOCHS)
     progress = st.progress(0.0, text=t("training_progress", epoch=0, epochs=epochs))
@@ -48,23 +53,28 @@ def run_training() -> None:
         seed=config.seed,
         test=test_set,
         callback=callback,
-        time_budget=limits.APP_TRAIN_SECONDS,
+        budget=work.budget("train"),
     )
     progress.empty()
     chart.empty()
-    st.session_state["history"] = result.history
-    st.session_state["gradcheck_result"] = None
-    st.session_state["batch_index"] = 0
-    state.new_stepper(config)  # the weights changed: a pass in progress is stale
+    state.replace_network(net, history=result.history)
+    st.session_state["net_before_train"] = before
     if result.diverged:
         state.say("error", t("diverged_train", epoch=result.epochs_run + 1))
     elif result.stopped_early:
         state.say(
             "warning",
-            t("train_time_budget", epochs=result.epochs_run, seconds=limits.APP_TRAIN_SECONDS),
+            t("train_time_budget", epochs=result.epochs_run, skipped=epochs - result.epochs_run,
+              seconds=limits.APP_WORK_SECONDS["train"]),
         )
     else:
         state.say("success", t("train_done", epochs=result.epochs_run))
+
+
+def _restore() -> None:
+    """Put back the network from before the last Train click."""
+    state.replace_network(st.session_state.pop("net_before_train"), history=None)
+    state.say("info", t("train_restored"))
 
 
 def train_view() -> None:
@@ -72,7 +82,16 @@ def train_view() -> None:
     locked = set(st.session_state.get("locks", ()))
     st.markdown(t("train_intro", epochs=config.epochs, batch=config.batch, lr=config.lr))
     if "train" not in st.session_state.get("hidden_controls", ()):
-        if st.button(t("train_button"), key="train", type="primary", disabled="train" in locked):
+        cols = st.columns([1, 3])
+        with cols[0]:
+            clicked = st.button(
+                t("train_button"), key="train", type="primary", disabled="train" in locked
+            )
+        if "net_before_train" in st.session_state:
+            with cols[1]:
+                st.button(t("train_restore"), key="train_restore", on_click=_restore,
+                          help=t("train_restore_help"))
+        if clicked:
             run_training()
     state.show_messages()
     history = st.session_state.get("history")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from bp_core import datasets, figures
+from bp_core import datasets, figures, limits
 
-from . import scenarios, state
+from . import scenarios, state, work
 from .charts import show
 from .i18n import t
 from .predict import question_for
@@ -108,11 +108,29 @@ class _Pictures:
 
     @staticmethod
     def diverge() -> None:
-        sweep = _sweep(st.session_state["config"])
+        # Three training runs: computed on a click, never on page load, and under the
+        # visitor's work budget, so a link cannot make the server train on arrival.
+        config = st.session_state["config"]
+        key = (config.architecture(), config.batch)
+        if st.button(t("sweep_run"), key="scenario_run"):
+            train_set, _ = state.load_data(config.data, config.seed)
+            budget = work.budget("sweep")
+            sweep = scenarios.learning_rate_sweep(
+                state.build_network(config), train_set, config.batch, config.seed,
+                budget=budget,
+            )
+            st.session_state["sweep"] = {"key": key, "losses": sweep,
+                                         "stopped": budget.exhausted}
+        done = st.session_state.get("sweep")
+        if done is None or done["key"] != key:
+            st.caption(t("sweep_press_run"))
+            return
+        if done["stopped"]:
+            st.warning(t("sweep_stopped", seconds=limits.APP_WORK_SECONDS["sweep"]))
         series = {
             f"η = {rate:g}"
             + (" " + t("diverged_marker") if not np.isfinite(losses).all() else ""): losses
-            for rate, losses in sweep.items()
+            for rate, losses in done["losses"].items()
         }
         fig = figures.curves(
             series, t("sweep_title"), t("chart_epoch"), t("chart_loss"), log_y=True
@@ -152,11 +170,6 @@ class _Pictures:
             key="scenario_weights",
         )
         st.caption(t("weight_images_caption"))
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _sweep(config) -> dict:
-    return scenarios.learning_rate_sweep(config)
 
 
 # --- predict, then reveal -------------------------------------------------------

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bp_core import gradcheck as bp_gradcheck
+from bp_core.budget import Budget, OutOfBudget
 from bp_core.network import Network, as_batch
 
 from .tutorial_code import DEFECT_IDS, check_defects, render_source
@@ -198,20 +199,26 @@ def sigmoid_network(weights, biases) -> Network:
 
 
 def train_buggy(weights, biases, defects, X, Y, epochs: int = DEFAULT_EPOCHS,
-                lr: float = DEFAULT_LEARNING_RATE) -> list[float]:
+                lr: float = DEFAULT_LEARNING_RATE, budget: Budget | None = None) -> list[float]:
     """Full-batch gradient descent with the buggy gradients; the true loss after each epoch.
 
     Each epoch is one step ``W −= lr·grad_w``, ``b −= lr·grad_b`` over all of (X, Y)
     (Nielsen's SGD with one mini-batch), and the loss is bp_core's correct mean
     quadratic cost, so a buggy gradient shows as a loss that does not fall.  Returns
-    ``epochs`` floats (fewer if the loss stops being finite).  Does not mutate its
-    arguments; exceptions from the tutorial code propagate.
+    ``epochs`` floats (fewer if the loss stops being finite, or if ``budget``, checked
+    before every epoch, runs out: then ``budget.exhausted`` says why).  Does not mutate
+    its arguments; exceptions from the tutorial code propagate.
     """
     judge = sigmoid_network(weights, biases)  # copies; also validates the parameters
     X, Y = _batch(X, Y, judge.sizes)
     engine = BuggyNetwork(judge.weights, judge.biases, defects)
     losses: list[float] = []
     for _ in range(epochs):
+        if budget is not None:
+            try:
+                budget.check()
+            except OutOfBudget:
+                break
         grads = engine.backprop_batch(X, Y)
         for l in range(judge.num_layers):
             # In place, so the engine (which holds these very arrays) sees the update.
