@@ -99,7 +99,7 @@ def test_changing_lr_keeps_the_network_and_architecture_rebuilds_it():
     at.select_slider(key="lr").set_value(0.05).run()
     assert at.session_state["net"] is net
     assert at.session_state["stepper"].learning_rate == 0.05
-    at.slider(key="hidden_0").set_value(5).run()
+    at.number_input(key="hidden_0").set_value(5).run()
     assert at.session_state["net"] is not net
     assert at.session_state["net"].sizes == [2, 5, 1]
 
@@ -164,7 +164,7 @@ def test_selectboxes_rebuild_the_network(key, value):
 
 def test_batch_seed_l2_epochs_widgets():
     at = start()
-    at.slider(key="batch").set_value(3).run()
+    at.number_input(key="batch").set_value(3).run()
     assert at.session_state["stepper"].X.shape[0] == 3
     at.select_slider(key="l2").set_value(0.01).run()
     assert at.session_state["stepper"].l2 == 0.01

@@ -501,10 +501,14 @@ def figure_texts(tr) -> list[str]:
     falling = History(train_loss=[1.0, 0.1, 0.001], test_loss=[1.0, 0.2, np.nan])  # log scale
     digits = datasets.load("digits").subset(np.arange(40))
     digit_net = Network([64, 20, 10], seed=0)
-    check = SimpleNamespace(layers=[SimpleNamespace(layer=0, max_error=0.0, passed=True),
-                                    SimpleNamespace(layer=1, max_error=np.nan, passed=False)])
-    from bp_core import gradcheck
+    check = SimpleNamespace(finite=False, layers=[
+        SimpleNamespace(layer=0, max_error=0.0, passed=True, n_checked=1),
+        SimpleNamespace(layer=1, max_error=np.nan, passed=False, n_checked=1)])
+    from bp_core import Budget, gradcheck
     real_check = gradcheck(net, xor.X[:4], xor.Y[:4])
+    # Cancelled before its first cell: every layer "not checked", every cell grey.
+    unchecked = gradcheck(net, xor.X[:4], xor.Y[:4],
+                          budget=Budget(None, lambda: True, poll_seconds=0.0))
     nan_net = Network([2, 2, 1], seed=0)
     nan_net.weights[0][0, 0] = np.nan
     figs = [
@@ -518,6 +522,7 @@ def figure_texts(tr) -> list[str]:
         figures.weight_images(digit_net.weights[0], tr=tr),
         figures.gradcheck_figure(check, tr=tr), figures.gradcheck_figure(real_check, tr=tr),
         figures.gradcheck_heatmaps(real_check, 0, tr=tr),
+        figures.gradcheck_figure(unchecked, tr=tr), figures.gradcheck_heatmaps(unchecked, 0, tr=tr),
         figures.gradient_norms(net.backprop(xor.X[:4], xor.Y[:4]), tr=tr),
         figures.gradient_norms(SimpleNamespace(deltas=[np.zeros((2, 2)), rng.normal(size=(2, 1))],
                                                grad_w=[np.zeros((2, 2)), np.full((1, 2), np.inf)]),
