@@ -2,7 +2,13 @@
 
 Each preset is plain data: the Config it sets, an optional function that builds
 the starting network (Mazur's post fixes its weights), whether biases are
-updated, and the picture the scenario box draws.  The texts live in the
+updated, the picture the scenario box draws, and the settings it owns.
+
+A preset owns the settings its picture and its text depend on (Mazur's numbers
+need his network; the digits' weight images need 64 inputs; "a deep sigmoid
+network" must stay one).  A link that sets an owned parameter is refused with a
+warning; changing an owned control leaves the scenario, with a note.  The other
+settings are the learner's to explore within the scenario.  The texts live in the
 language catalogues under ``preset_<name>_title`` and ``preset_<name>_text``.
 """
 
@@ -23,7 +29,24 @@ class Preset:
     network: Callable[[], Network] | None = None
     update_biases: bool = True
     picture: str = ""  # which scenario panel to draw: see workshop_view.scenario_ui
-    tab: str = "step"  # the tab that matters most, named in the scenario text
+    owns: tuple[str, ...] = ()  # Config fields the scenario fixes (see the module doc)
+
+    def conflicts(self, config: Config) -> list[str]:
+        """The owned fields on which ``config`` differs from this scenario's setup."""
+        return [name for name in self.owns
+                if getattr(config, name) != getattr(self.config, name)]
+
+
+    def refuse_owned(self, query: dict) -> tuple[dict, list]:
+        """The link's parameters without the ones this scenario owns, and a Problem
+        (as in playground.config) for each owned one the link tried to set."""
+        problems = [(name, "preset_owns", {"preset": self.name})
+                    for name in self.owns if name in query]
+        return {k: v for k, v in query.items() if k not in self.owns}, problems
+
+
+# A preset with its own starting network owns everything that shapes a network.
+NETWORK_FIELDS = ("data", "hidden", "act", "out", "loss", "init", "seed")
 
 
 PRESETS: dict[str, Preset] = {
@@ -46,6 +69,7 @@ PRESETS: dict[str, Preset] = {
             network=datasets.mazur_network,
             update_biases=False,
             picture="mazur",
+            owns=NETWORK_FIELDS,
         ),
         Preset(
             "xor",
@@ -62,7 +86,7 @@ PRESETS: dict[str, Preset] = {
                 epochs=150,
             ),
             picture="boundary",
-            tab="train",
+            owns=("data",),
         ),
         Preset(
             "vanishing",
@@ -79,6 +103,7 @@ PRESETS: dict[str, Preset] = {
                 epochs=30,
             ),
             picture="gradient_sizes",
+            owns=("act", "hidden"),
         ),
         Preset(
             "diverge",
@@ -95,7 +120,7 @@ PRESETS: dict[str, Preset] = {
                 epochs=30,
             ),
             picture="diverge",
-            tab="train",
+            owns=("data", "hidden", "act", "out"),
         ),
         Preset(
             "dead_relu",
@@ -112,7 +137,6 @@ PRESETS: dict[str, Preset] = {
                 epochs=20,
             ),
             picture="dead_units",
-            tab="train",
         ),
         Preset(
             "slowdown",
@@ -145,7 +169,7 @@ PRESETS: dict[str, Preset] = {
                 epochs=10,
             ),
             picture="weight_images",
-            tab="train",
+            owns=("data", "hidden", "act"),
         ),
     ]
 }

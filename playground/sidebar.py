@@ -7,6 +7,8 @@ bar is always a link to the current setup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from bp_core import limits, losses
@@ -42,6 +44,9 @@ def init_from_url() -> None:
         if preset in PRESETS:
             base = PRESETS[preset].config
             choose_preset(preset)
+            # The link may not change what the scenario owns (a preset's own network
+            # must never meet another data set or architecture).
+            query, problems = PRESETS[preset].refuse_owned(query)
         else:
             problems.append(("preset", "one_of", {"choices": ", ".join(PRESETS)}))
     config, more_problems = cfg.parse_query(query, base)
@@ -72,6 +77,21 @@ def choose_preset(name: str) -> None:
     st.session_state["update_biases"] = PRESETS[name].update_biases
 
 
+def leave_preset_if_changed(config: cfg.Config) -> None:
+    """If a control the scenario owns was changed, leave the scenario, with a note: its
+    picture and text would no longer be true of this setup."""
+    name = st.session_state.get("preset")
+    if name not in PRESETS:
+        return
+    changed = PRESETS[name].conflicts(config)
+    if changed:
+        st.session_state["preset"] = None
+        st.session_state["preset_choice"] = ""
+        st.session_state.pop("preset_pending", None)
+        st.session_state["update_biases"] = True
+        st.info(t("preset_left", title=t(f"preset_{name}_title"), names=", ".join(changed)))
+
+
 def _on_preset() -> None:
     name = st.session_state.get("preset_choice")
     if name is None:  # refused by Streamlit: refuse_forged restores the choice and warns
@@ -92,25 +112,33 @@ def _keep_loss_valid() -> None:
         st.session_state["loss"] = valid[0]
 
 
-# The widgets whose values a browser sends, with the rule each value must meet.  Every
-# widget here is drawn with no default (index=None or value=None): Streamlit itself
-# replaces a value outside the widget's options or bounds by that default, so a
-# forged value (seed −5, 50 hidden layers, an unknown activation) arrives as None,
-# where it can be told apart from any value the widget can really take.
-def _widget_rules() -> dict[str, tuple[str, dict]]:
-    """key -> (why, values): the catalogue's "why_<why>" says what the value must be."""
-    def whole(lo: int, hi: int) -> tuple[str, dict]:
-        return "whole", {"lo": lo, "hi": f"{hi:g}"}
+# The widgets whose values a browser sends, with the rule each value must meet.
+# Streamlit replaces a value outside a widget's bounds by the widget's default before
+# our code sees it, so the number inputs are drawn with no default (value=None): a
+# forged value (seed −5, 50 hidden layers) then arrives as None, which no real input
+# gives.  A select box passes an unknown option through until it is drawn, so its
+# value is checked against the options.
+def _widget_rules() -> dict[str, tuple[Callable[[object], bool], str, dict]]:
+    """key -> (is the value allowed?, why, values): "why_<why>" says what it must be."""
+    def one_of(choices) -> tuple[Callable[[object], bool], str, dict]:
+        choices = list(choices)
+        return (lambda v: v in choices), "one_of", {"choices": ", ".join(map(str, choices))}
+
+    def whole(lo: int, hi: int) -> tuple[Callable[[object], bool], str, dict]:
+        return ((lambda v: limits.is_int(v) and lo <= v <= hi), "whole",
+                {"lo": str(lo), "hi": str(hi)})
 
     rules = {
-        "lang": ("one_of", {"choices": ", ".join(LANGUAGES)}),
-        "mode": ("one_of", {"choices": ", ".join(cfg.MODES)}),
-        "preset_choice": ("one_of", {"choices": ", ".join(PRESETS)}),
-        "data": ("one_of", {"choices": ", ".join(cfg.DATASETS)}),
-        "act": ("one_of", {"choices": ", ".join(cfg.HIDDEN_ACTIVATIONS)}),
-        "out": ("one_of", {"choices": ", ".join(cfg.OUTPUT_ACTIVATIONS)}),
-        "loss": ("one_of", {"choices": ", ".join(cfg.LOSSES)}),
-        "init": ("one_of", {"choices": ", ".join(cfg.INITS)}),
+        "lang": one_of(LANGUAGES),
+        "mode": one_of(cfg.MODES),
+        "preset_choice": one_of(["", *PRESETS]),
+        "data": one_of(cfg.DATASETS),
+        "act": one_of(cfg.HIDDEN_ACTIVATIONS),
+        "out": one_of(cfg.OUTPUT_ACTIVATIONS),
+        "loss": one_of(cfg.LOSSES),
+        "init": one_of(cfg.INITS),
+        "lr": one_of(cfg.LEARNING_RATES),
+        "l2": one_of(cfg.L2_CHOICES),
         "n_hidden": whole(0, limits.APP_MAX_HIDDEN_LAYERS),
         "batch": whole(1, limits.APP_MAX_BATCH),
         "seed": whole(0, limits.APP_MAX_SEED),
@@ -135,19 +163,39 @@ def _previous_value(key: str) -> object:
 
 
 def refuse_forged() -> None:
-    """Re-check what the browser sent, before any widget is drawn: a value that Streamlit
-    refused (it arrives as None, see _widget_rules) gets a warning naming the
-    parameter, and the widget gets back its previous value, so nothing is lost."""
+    """Re-check what the browser sent, before any widget is drawn: a refused value gets
+    a warning naming the parameter, and the widget gets back its previous value, so
+    nothing is lost.  (The warning never repeats the value: a stranger chose it.)"""
     ss = st.session_state
-    for key, (why, values) in _widget_rules().items():
-        if key in ss and ss[key] is None:
+    for key, (allowed, why, values) in _widget_rules().items():
+        if key in ss and not allowed(ss[key]):
             ss[key] = _previous_value(key)
             ss.setdefault("widget_problems", []).append((key, why, values))
+
+
+def config_from_widgets() -> cfg.Config:
+    """The Config the setup widgets' values describe (before cfg.fix checks it)."""
+    ss = st.session_state
+    return cfg.Config(
+        data=ss["data"],
+        hidden=tuple(int(ss.get(f"hidden_{i}", HIDDEN_SLIDER_DEFAULT))
+                     for i in range(ss["n_hidden"])),
+        act=ss["act"],
+        out=ss["out"],
+        loss=ss["loss"],
+        init=ss["init"],
+        lr=float(ss["lr"]),
+        batch=int(ss["batch"]),
+        seed=int(ss["seed"]),
+        l2=float(ss["l2"]),
+        epochs=int(ss["epochs"]),
+    )
 
 
 def setup_ui() -> cfg.Config:
     """Draw the setup widgets and return the Config they describe (always valid)."""
     ss = st.session_state
+    leave_preset_if_changed(config_from_widgets())  # before the scenario box is drawn
     locked = set(ss.get("locks", ()))
     hidden = set(ss.get("hidden_controls", ()))
 
@@ -155,8 +203,7 @@ def setup_ui() -> cfg.Config:
         return name not in hidden
 
     with st.sidebar:
-        st.selectbox(t("lang_label"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang",
-                     index=None)
+        st.selectbox(t("lang_label"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
         # format_func runs again outside this session (AppTest does), so the language is
         # bound into each lambda rather than read from session_state later.
         lang = ss["lang"]
@@ -165,7 +212,6 @@ def setup_ui() -> cfg.Config:
                 t("mode_label"),
                 cfg.MODES,
                 key="mode",
-                index=None,
                 horizontal=True,
                 format_func=lambda m, lang=lang: t(f"mode_{m}", lang),
                 disabled="mode" in locked,
@@ -176,7 +222,6 @@ def setup_ui() -> cfg.Config:
                 t("preset_label"),
                 ["", *PRESETS],
                 key="preset_choice",
-                index=None,
                 on_change=_on_preset,
                 disabled="preset" in locked,
                 format_func=lambda p, lang=lang: (
@@ -189,7 +234,6 @@ def setup_ui() -> cfg.Config:
                 t("data_label"),
                 cfg.DATASETS,
                 key="data",
-                index=None,
                 disabled="data" in locked,
                 format_func=lambda name, lang=lang: t(f"data_{name}", lang),
                 help=t("data_help"),
@@ -216,15 +260,13 @@ def setup_ui() -> cfg.Config:
                 )
         if shown("act"):
             st.selectbox(
-                t("act_label"), cfg.HIDDEN_ACTIVATIONS, key="act", index=None,
-                disabled="act" in locked,
+                t("act_label"), cfg.HIDDEN_ACTIVATIONS, key="act", disabled="act" in locked,
             )
         if shown("out"):
             st.selectbox(
                 t("out_label"),
                 cfg.OUTPUT_ACTIVATIONS,
                 key="out",
-                index=None,
                 on_change=_keep_loss_valid,
                 disabled="out" in locked,
             )
@@ -234,7 +276,6 @@ def setup_ui() -> cfg.Config:
                 t("loss_label"),
                 losses.valid_losses(ss["out"]),
                 key="loss",
-                index=None,
                 disabled="loss" in locked,
                 help=t("loss_help"),
             )
@@ -243,15 +284,17 @@ def setup_ui() -> cfg.Config:
                 t("init_label"),
                 cfg.INITS,
                 key="init",
-                index=None,
                 disabled="init" in locked,
                 help=t("init_help"),
             )
         if shown("lr"):
-            st.select_slider(
+            # A drop-down of log-scale stops, as TensorFlow Playground has: unlike a
+            # select slider, a select box lets a forged value through to refuse_forged.
+            st.selectbox(
                 t("lr_label"),
                 cfg.LEARNING_RATES,
                 key="lr",
+                format_func="{:g}".format,
                 disabled="lr" in locked,
                 help=t("lr_help"),
             )
@@ -261,8 +304,9 @@ def setup_ui() -> cfg.Config:
                 disabled="batch" in locked,
             )
         if shown("l2"):
-            st.select_slider(
-                t("l2_label"), cfg.L2_CHOICES, key="l2", disabled="l2" in locked, help=t("l2_help")
+            st.selectbox(
+                t("l2_label"), cfg.L2_CHOICES, key="l2", format_func="{:g}".format,
+                disabled="l2" in locked, help=t("l2_help"),
             )
         if shown("seed"):
             st.number_input(
@@ -279,19 +323,7 @@ def setup_ui() -> cfg.Config:
                 disabled="epochs" in locked,
             )
 
-    config = cfg.Config(
-        data=ss["data"],
-        hidden=tuple(int(ss[f"hidden_{i}"]) for i in range(ss["n_hidden"])),
-        act=ss["act"],
-        out=ss["out"],
-        loss=ss["loss"],
-        init=ss["init"],
-        lr=float(ss["lr"]),
-        batch=int(ss["batch"]),
-        seed=int(ss["seed"]),
-        l2=float(ss["l2"]),
-        epochs=int(ss["epochs"]),
-    )
+    config = config_from_widgets()
     # The widgets already bound every value; this re-check is the server-side guard
     # (session_state can be written by callbacks and uploads, not only by widgets).
     config, problems = cfg.fix(config)

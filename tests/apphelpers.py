@@ -74,3 +74,30 @@ def texts(at: AppTest) -> str:
                  "subheader", "title"):
         parts += [str(el.value) for el in getattr(at, kind)]
     return "\n".join(parts)
+
+
+def forge(at: AppTest, key: str, field: str, value) -> AppTest:
+    """Send a widget value the way a hostile browser could: any value in any field of
+    the widget's state message (``field`` is e.g. "int_value", "double_value",
+    "string_value"), with no check by the widget in the page.  Then rerun."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    node = None
+    for kind in ("selectbox", "number_input", "radio", "slider", "select_slider"):
+        try:
+            node = getattr(at, kind)(key=key)
+            break
+        except KeyError:
+            continue
+    assert node is not None, f"no widget with key {key!r}"
+
+    def widget_state(self) -> WidgetState:
+        state = WidgetState(id=self.id)
+        setattr(state, field, value)
+        return state
+
+    # AppTest reads each widget's state message from this property at run(); a subclass
+    # that returns the forged message is the test's stand-in for a forged websocket frame.
+    node.__class__ = type("Forged", (type(node),), {"_widget_state": property(widget_state)})
+    at.run()
+    return at

@@ -96,7 +96,7 @@ def test_new_batch_discards_the_pass_without_touching_the_net():
 def test_changing_lr_keeps_the_network_and_architecture_rebuilds_it():
     at = start({"hidden": "3"})
     net = at.session_state["net"]
-    at.select_slider(key="lr").set_value(0.05).run()
+    at.selectbox(key="lr").set_value(0.05).run()
     assert at.session_state["net"] is net
     assert at.session_state["stepper"].learning_rate == 0.05
     at.number_input(key="hidden_0").set_value(5).run()
@@ -166,7 +166,7 @@ def test_batch_seed_l2_epochs_widgets():
     at = start()
     at.number_input(key="batch").set_value(3).run()
     assert at.session_state["stepper"].X.shape[0] == 3
-    at.select_slider(key="l2").set_value(0.01).run()
+    at.selectbox(key="l2").set_value(0.01).run()
     assert at.session_state["stepper"].l2 == 0.01
     at.number_input(key="seed").set_value(5).run()
     assert at.session_state["config"].seed == 5

@@ -118,7 +118,7 @@ def test_language_switch_keeps_the_network():
 def test_locks_disable_controls_and_hide_removes_them():
     at = start({"lock": "hidden,lr", "hide": "seed,train"})
     assert at.number_input(key="n_hidden").disabled
-    assert at.select_slider(key="lr").disabled
+    assert at.selectbox(key="lr").disabled
     assert not at.selectbox(key="act").disabled
     assert not [w for w in at.number_input if w.key == "seed"]
     open_tab(at, "train")
