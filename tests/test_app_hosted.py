@@ -76,9 +76,10 @@ def test_bad_values_fall_back_with_a_warning_that_names_the_parameter(query, par
 
 
 def test_oversized_network_is_refused_before_allocation():
-    # The parser refuses long sizes by their digits, before any int is built or any array.
+    # The parser refuses long sizes by their digits, before any int is built or any array:
+    # well-formed, so the warning is the limit on neurons, not the format.
     config, problems = cfg.parse_query({"hidden": "9" * 60})
-    assert problems[0][:2] == ("hidden", "hidden_format") and config.hidden == cfg.DEFAULT.hidden
+    assert problems[0][:2] == ("hidden", "hidden_neurons") and config.hidden == cfg.DEFAULT.hidden
     assert cfg.check_hidden((64,) * 6, "digits") is not None
 
 

@@ -206,7 +206,7 @@ FSTRING_CALL = re.compile(r"""\bt\(\s*f(["'])(.*?)\1""")
 PHASE_KINDS = ["forward", "loss", "backward", "update"]
 # The reasons a setting is refused (playground/config.py's Problems): "why_<reason>".
 WHY_REASONS = ["too_long", "one_of", "number", "whole", "hidden_format", "hidden_layers",
-               "hidden_neurons", "params", "loss_pair", "preset_owns"]
+               "hidden_neurons", "params", "loss_pair", "out_for_data", "preset_owns"]
 # Every t(f"...") in the code, its f-string with each {expression} written as {},
 # and the values the expression can take.
 DYNAMIC_KEYS: dict[str, list[str]] = {
@@ -342,7 +342,8 @@ def refusals() -> list[tuple[str, str, dict]]:
                {"batch": "-1"}, {"hidden": "a-b"}]
     configs = [cfg.Config(hidden=(1,) * 50), cfg.Config(hidden=(10 ** 6,)),
                cfg.Config(data="digits", hidden=(64,) * 6),
-               cfg.Config(out="softmax", loss="cross_entropy")]
+               cfg.Config(data="digits", out="softmax", loss="cross_entropy"),
+               cfg.Config(out="softmax", loss="log_likelihood")]
     problems = [p for q in queries for p in cfg.parse_query(q)[1]]
     problems += [p for c in configs for p in cfg.fix(c)[1]]
     problems += cfg.parse_names("x" * 600, "lock")[1] + cfg.parse_names("nope", "lock")[1]
