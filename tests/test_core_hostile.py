@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bp_core import limits
+from bp_core import Network, datasets, limits
 
 # --- limits.check_real / check_int / check_bool ---------------------------------------
 NOT_REAL = {"bool True": True, "bool False": False, "numpy bool": np.True_, "text": "0.5",
@@ -111,3 +111,64 @@ def test_check_sizes_accepts_lists_tuples_and_integer_vectors(sizes):
 def test_check_sizes_refuses_a_vector_of_floats():
     with pytest.raises(ValueError, match="layer 0 size must be an integer"):
         limits.check_sizes(np.array([2.0, 3.0, 1.0]))
+
+
+@pytest.mark.parametrize("sizes", [{2: "a", 3: "b"}, {2, 3, 1}, (n for n in (2, 3, 1))])
+def test_network_refuses_sizes_that_are_not_a_list(sizes):
+    with pytest.raises(ValueError, match="^sizes must be a list of layer sizes"):
+        Network(sizes)
+
+
+# --- datasets: n and noise are honoured or refused ---------------------------------------
+@pytest.mark.parametrize("name,kwargs", [("digits", dict(n=200, noise=0.1)),
+                                         ("digits", dict(noise=0.05)),
+                                         ("digits", dict(n=1)), ("digits", dict(n=1798)),
+                                         ("digits", dict(n=200.0)),
+                                         ("mazur", dict(n=50, noise=0.3)),
+                                         ("mazur", dict(n=200)), ("mazur", dict(noise=0.05)),
+                                         ("mazur", dict(n=True)), ("mazur", dict(n=1.0))])
+def test_load_refuses_what_a_fixed_set_cannot_honour(name, kwargs):
+    with pytest.raises(ValueError, match=r"\b(n|noise)\b.* must be "):
+        datasets.load(name, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [dict(n=2), dict(n=0), dict(noise=0.3), dict(noise=True)])
+def test_mazur_called_directly_refuses_n_and_noise(kwargs):
+    with pytest.raises(ValueError):
+        datasets.mazur(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [{}, dict(n=1), dict(noise=0), dict(n=1, noise=0.0),
+                                    dict(n=None, noise=None)])
+def test_mazur_accepts_its_own_n_and_noise(kwargs):
+    for data in (datasets.mazur(**kwargs), datasets.load("mazur", **kwargs)):
+        np.testing.assert_array_equal(data.X, [[0.05, 0.10]])  # the post's one example
+        np.testing.assert_array_equal(data.Y, [[0.01, 0.99]])
+
+
+def test_load_digits_honours_n_as_a_subset_of_the_real_images():
+    from sklearn.datasets import load_digits
+
+    raw = load_digits()
+    data = datasets.load("digits", n=200, noise=0, seed=4)
+    assert data.X.shape == (200, 64) and data.Y.shape == (200, 10)
+    # Every row is one of scikit-learn's images (/16) with its own one-hot label.
+    rows = {row.tobytes(): label for row, label in zip(raw.data / 16.0, raw.target)}
+    for x, y in zip(data.X, data.Y):
+        label = rows[x.tobytes()]
+        np.testing.assert_array_equal(y, np.eye(10)[label])
+    assert len(datasets.load("digits")) == 1797
+
+
+def test_generated_lists_the_sets_that_take_n_and_noise():
+    assert datasets.GENERATED == ["xor", "circle", "gaussian", "spiral", "moons", "sine"]
+    for name in datasets.GENERATED:
+        assert len(datasets.load(name)) == 200  # None means the generator's default
+        assert len(datasets.load(name, n=37, noise=0.3)) == 37
+
+
+def test_load_passes_noise_to_the_generator():
+    # sine: y = sin(πx) exactly without noise, and off it with noise.
+    quiet, noisy = datasets.load("sine", n=50), datasets.load("sine", n=50, noise=0.5)
+    np.testing.assert_allclose(quiet.Y[:, 0], np.sin(np.pi * quiet.X[:, 0]), atol=1e-15)
+    assert np.abs(noisy.Y[:, 0] - np.sin(np.pi * noisy.X[:, 0])).max() > 0.1
