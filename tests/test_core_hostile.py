@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bp_core import Network, datasets, limits
+from bp_core import Network, Stepper, datasets, limits
 
 # --- limits.check_real / check_int / check_bool ---------------------------------------
 NOT_REAL = {"bool True": True, "bool False": False, "numpy bool": np.True_, "text": "0.5",
@@ -119,6 +119,150 @@ def test_network_refuses_sizes_that_are_not_a_list(sizes):
         Network(sizes)
 
 
+# --- Network: seed ----------------------------------------------------------------------
+@pytest.mark.parametrize("seed", [True, 1.0, "1", None, -1, 2 + 0j])
+def test_network_refuses_a_seed_that_is_not_a_whole_number(seed):
+    with pytest.raises(ValueError, match="^seed must be a whole number ≥ 0, got "):
+        Network([2, 3, 1], seed=seed)
+
+
+def test_a_numpy_integer_seed_draws_the_documented_weights():
+    # init.py: "normal" draws W then b, layer by layer, from default_rng(seed), N(0, 1).
+    rng = np.random.default_rng(7)
+    expected = [rng.normal(size=(3, 2)), rng.normal(size=3), rng.normal(size=(1, 3)),
+                rng.normal(size=1)]
+    net = Network([2, 3, 1], init="normal", seed=np.int64(7))
+    got = [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e)
+
+
+# --- Network.from_params: only integer or float arrays ----------------------------------
+W0, B0, W1, B1 = [[1.0, 2.0]], [0.5], [[3.0], [4.0]], [0.0, -1.0]
+NOT_REAL_ARRAYS = {"complex": np.array([[1.0 + 2j, 2.0]]), "text": [["1.5", "2"]],
+                   "bool": np.array([[True, False]]), "object": np.array([[1.0, None]]),
+                   "int beyond float64": [[10**400, 1]], "ragged": [[1.0, 2.0], [3.0]]}
+
+
+@pytest.mark.parametrize("name", list(NOT_REAL_ARRAYS))
+def test_from_params_refuses_weights_that_are_not_real_numbers(name):
+    with pytest.raises(ValueError, match=r"^weights\[0\] must "):
+        Network.from_params([NOT_REAL_ARRAYS[name], W1], [B0, B1])
+
+
+def test_from_params_names_the_layer_of_a_bad_bias():
+    with pytest.raises(ValueError, match=r"^biases\[1\] must hold integers or floats, got an "
+                                         r"array of dtype complex128"):
+        Network.from_params([W0, W1], [B0, np.array([0.0, 1j])])
+    with pytest.raises(ValueError, match=r"^biases\[0\] must hold integers or floats"):
+        Network.from_params([W0, W1], [["0.5"], B1])
+
+
+def test_from_params_accepts_integer_and_float_arrays_as_float64():
+    net = Network.from_params([np.array([[1, 2]], dtype=np.int8), np.float32(W1)],
+                              [np.array([0.5], dtype=np.float16), B1], "sigmoid", "linear")
+    assert [w.dtype for w in net.weights + net.biases] == [np.float64] * 4
+    np.testing.assert_array_equal(net.weights[0], [[1.0, 2.0]])
+    np.testing.assert_array_equal(net.weights[1], [[3.0], [4.0]])
+    np.testing.assert_array_equal(net.biases[0], [0.5])
+    # a1 = σ(1·1 + 2·0 + 0.5) = σ(1.5); the linear output is (3, 4)·a1 + (0, −1).
+    a1 = 1.0 / (1.0 + np.exp(-1.5))
+    np.testing.assert_allclose(net.forward([[1.0, 0.0]]), [[3 * a1, 4 * a1 - 1]], rtol=1e-15)
+
+
+# --- learning_rate, l2 and update_biases: Network and Stepper ---------------------------
+BAD_LEARNING_RATES = ["0.5", True, 0.0, -0.5, float("nan"), float("inf"), None, 0.5j]
+BAD_L2 = ["0.1", True, -0.1, float("nan"), float("inf"), None]
+BAD_FLAGS = [1, 0, "yes", None, "False"]
+
+
+@pytest.fixture
+def mazur():
+    return datasets.mazur_network(), datasets.mazur()
+
+
+@pytest.mark.parametrize("lr", BAD_LEARNING_RATES)
+def test_sgd_step_refuses_a_bad_learning_rate_and_changes_nothing(mazur, lr):
+    net, data = mazur
+    with pytest.raises(ValueError, match="^learning_rate must be a positive finite number"):
+        net.sgd_step(data.X, data.Y, lr)
+    np.testing.assert_array_equal(net.weights[0], datasets.MAZUR_WEIGHTS[0])
+    np.testing.assert_array_equal(net.biases[1], datasets.MAZUR_BIASES[1])
+
+
+@pytest.mark.parametrize("l2", BAD_L2)
+def test_sgd_step_backprop_and_loss_refuse_a_bad_l2(mazur, l2):
+    net, data = mazur
+    for call in (lambda: net.sgd_step(data.X, data.Y, 0.5, l2),
+                 lambda: net.backprop(data.X, data.Y, l2=l2),
+                 lambda: net.loss(data.X, data.Y, l2=l2)):
+        with pytest.raises(ValueError, match="^l2 must be a finite number ≥ 0"):
+            call()
+    np.testing.assert_array_equal(net.weights[1], datasets.MAZUR_WEIGHTS[1])
+
+
+@pytest.mark.parametrize("flag", BAD_FLAGS)
+def test_sgd_step_refuses_an_update_biases_that_is_not_a_bool(mazur, flag):
+    net, data = mazur
+    with pytest.raises(ValueError, match="^update_biases must be True or False"):
+        net.sgd_step(data.X, data.Y, 0.5, update_biases=flag)
+    np.testing.assert_array_equal(net.weights[1], datasets.MAZUR_WEIGHTS[1])
+
+
+# Mazur's published weights after one step with η = 0.5, biases not updated
+# (w5 and w1; tests/test_core_mazur.py checks all eight).
+W5_AFTER, W1_AFTER = 0.35891648, 0.149780716
+
+
+def test_numpy_numbers_are_accepted_as_learning_rate_and_l2(mazur):
+    net, data = mazur
+    net.sgd_step(data.X, data.Y, np.float32(0.5), l2=np.int64(0), update_biases=np.False_)
+    assert abs(net.weights[1][0, 0] - W5_AFTER) <= 5e-9
+    assert abs(net.weights[0][0, 0] - W1_AFTER) <= 5e-10
+
+
+@pytest.mark.parametrize("lr", BAD_LEARNING_RATES)
+def test_stepper_refuses_a_bad_learning_rate(mazur, lr):
+    net, data = mazur
+    with pytest.raises(ValueError, match="^learning_rate must be a positive finite number"):
+        Stepper(net, data.X, data.Y, lr)
+
+
+@pytest.mark.parametrize("l2", BAD_L2)
+def test_stepper_refuses_a_bad_l2(mazur, l2):
+    net, data = mazur
+    with pytest.raises(ValueError, match="^l2 must be a finite number ≥ 0"):
+        Stepper(net, data.X, data.Y, 0.5, l2=l2)
+
+
+@pytest.mark.parametrize("flag", BAD_FLAGS)
+def test_stepper_refuses_an_update_biases_that_is_not_a_bool(mazur, flag):
+    net, data = mazur
+    with pytest.raises(ValueError, match="^update_biases must be True or False"):
+        Stepper(net, data.X, data.Y, 0.5, update_biases=flag)
+
+
+def test_stepper_setters_validate_then_set(mazur):
+    net, data = mazur
+    stepper = Stepper(net, data.X, data.Y, 0.1)
+    for lr in BAD_LEARNING_RATES:
+        with pytest.raises(ValueError, match="^learning_rate must be a positive finite"):
+            stepper.set_learning_rate(lr)
+    for flag in BAD_FLAGS:
+        with pytest.raises(ValueError, match="^update_biases must be True or False"):
+            stepper.set_update_biases(flag)
+    assert stepper.learning_rate == 0.1 and stepper.update_biases is True  # kept when refused
+    stepper.set_learning_rate(0.5)
+    stepper.set_update_biases(False)
+    assert stepper.learning_rate == 0.5 and stepper.update_biases is False
+    stepper.run()
+    # The update used the new settings: the post's weights, and its biases left alone.
+    assert abs(net.weights[1][0, 0] - W5_AFTER) <= 5e-9
+    assert abs(net.weights[0][0, 0] - W1_AFTER) <= 5e-10
+    np.testing.assert_array_equal(net.biases[0], datasets.MAZUR_BIASES[0])
+    np.testing.assert_array_equal(net.biases[1], datasets.MAZUR_BIASES[1])
+
+
 # --- datasets: n and noise are honoured or refused ---------------------------------------
 @pytest.mark.parametrize("name,kwargs", [("digits", dict(n=200, noise=0.1)),
                                          ("digits", dict(noise=0.05)),
@@ -172,3 +316,24 @@ def test_load_passes_noise_to_the_generator():
     quiet, noisy = datasets.load("sine", n=50), datasets.load("sine", n=50, noise=0.5)
     np.testing.assert_allclose(quiet.Y[:, 0], np.sin(np.pi * quiet.X[:, 0]), atol=1e-15)
     assert np.abs(noisy.Y[:, 0] - np.sin(np.pi * noisy.X[:, 0])).max() > 0.1
+
+
+# --- JSON: a key given twice ------------------------------------------------------------
+def test_from_json_refuses_a_duplicate_top_level_key():
+    text = Network([2, 2, 1], seed=0).to_json()
+    assert Network.from_json(text).sizes == [2, 2, 1]  # the text without the duplicate loads
+    # The second "weights" would silently win: refuse, whichever comes first.
+    doubled = text.replace('"weights": ', '"weights": [[[0, 0], [0, 0]], [[0, 0]]], '
+                                          '"weights": ', 1)
+    assert doubled != text
+    with pytest.raises(ValueError) as err:
+        Network.from_json(doubled)
+    assert str(err.value) == "network JSON has a duplicate key 'weights'"
+
+
+def test_from_json_refuses_a_duplicate_key_in_a_nested_object():
+    text = Network([2, 2, 1], seed=0).to_json()
+    nested = text.replace('"sizes": [2, 2, 1]', '"sizes": {"a": 1, "a": 2}', 1)
+    assert nested != text
+    with pytest.raises(ValueError, match="^network JSON has a duplicate key 'a'$"):
+        Network.from_json(nested)
