@@ -91,6 +91,7 @@ class Network:
     * an unknown activation, output activation, loss or init; an activation that can
       only be an output one (softmax); a loss that does not pair with the output
       activation (see losses.check_pair);
+    * an output layer too small for its activation: softmax needs at least 2 outputs;
     * a seed that is not a whole number ≥ 0.
     """
 
@@ -98,6 +99,7 @@ class Network:
                  loss: str = "quadratic", init: str = "scaled", seed: int = 0):
         sizes = limits.check_sizes(sizes)  # before anything is allocated
         self._set_functions(activation, output_activation, loss)
+        self._check_outputs(sizes[-1])
         seed = limits.check_int(seed, "seed", lo=0)
         self.init = init
         self.weights, self.biases = inits.initialise(sizes, init, seed)
@@ -115,16 +117,23 @@ class Network:
         self._f_out = acts.get(output_activation)
         self._loss = losses.get(loss)
 
+    def _check_outputs(self, n_out: int) -> None:
+        """Refuse an output layer smaller than its activation needs (softmax: 2)."""
+        f = self._f_out
+        if n_out < f.min_outputs:
+            raise ValueError(f"{f.name} needs at least {f.min_outputs} outputs: "
+                             f"{f.min_outputs_why}; got an output layer of {n_out}")
+
     @classmethod
     def from_params(cls, weights, biases, activation: str = "sigmoid",
                     output_activation: str = "sigmoid", loss: str = "quadratic") -> Network:
         """Build a network from given weights and biases (copied, as float64).
 
         weights[l]: (sizes[l+1], sizes[l]); biases[l]: (sizes[l+1],).  Raises ValueError
-        for mismatched or non-2-D shapes, sizes over the limits, NaN or ±inf, and any
-        array whose dtype is not integer or float: bool, complex (whose imaginary part
-        would be dropped), text ("1.5" would be parsed) and object arrays are refused,
-        not converted.
+        for mismatched or non-2-D shapes, sizes over the limits, an output layer too
+        small for its activation, NaN or ±inf, and any array whose dtype is not integer
+        or float: bool, complex (whose imaginary part would be dropped), text ("1.5"
+        would be parsed) and object arrays are refused, not converted.
         """
         if len(weights) != len(biases):
             raise ValueError(f"{len(weights)} weight matrices but {len(biases)} bias vectors")
@@ -138,6 +147,7 @@ class Network:
         sizes = limits.check_sizes([shapes[0][1]] + [s[0] for s in shapes])
         net = cls.__new__(cls)
         net._set_functions(activation, output_activation, loss)
+        net._check_outputs(sizes[-1])
         for l, (w, b) in enumerate(zip(weights, biases)):
             if w.shape != (sizes[l + 1], sizes[l]):
                 raise ValueError(f"weights[{l}] has shape {w.shape}, expected "
@@ -189,11 +199,18 @@ class Network:
         return 0.5 * l2 * sum(float(np.sum(w * w)) for w in self.weights) if l2 else 0.0
 
     def batch(self, X, Y) -> tuple[Array, Array]:
-        """X as (n, sizes[0]) and Y as (n, sizes[-1]), float64; ValueError otherwise."""
+        """X as (n, sizes[0]) and Y as (n, sizes[-1]), float64; ValueError otherwise.
+
+        Also refuses targets the loss is not defined for (log_likelihood: rows that
+        are not probability distributions).  Every entry point that takes targets
+        passes through here: backprop, loss, sgd_step and the Stepper.
+        """
         X = as_batch(X, self.sizes[0])
         Y = as_batch(Y, self.sizes[-1], "Y")
         if X.shape[0] != Y.shape[0]:  # numpy would broadcast one row of Y silently
             raise ValueError(f"X has {X.shape[0]} examples but Y has {Y.shape[0]}")
+        if self._loss.check_targets is not None:
+            self._loss.check_targets(Y)
         return X, Y
 
     def loss(self, X, Y, l2: float = 0.0) -> float:

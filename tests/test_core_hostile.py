@@ -9,10 +9,12 @@ what was wrong, and must go on computing the right thing for honest input.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
-from bp_core import Network, Stepper, datasets, limits
+from bp_core import Network, Stepper, activations, datasets, limits, train
 
 # --- limits.check_real / check_int / check_bool ---------------------------------------
 NOT_REAL = {"bool True": True, "bool False": False, "numpy bool": np.True_, "text": "0.5",
@@ -337,3 +339,137 @@ def test_from_json_refuses_a_duplicate_key_in_a_nested_object():
     assert nested != text
     with pytest.raises(ValueError, match="^network JSON has a duplicate key 'a'$"):
         Network.from_json(nested)
+
+
+# --- softmax over one output; log_likelihood targets that are no distribution ----------
+def test_the_registry_says_softmax_needs_two_outputs():
+    assert activations.ACTIVATIONS["softmax"].min_outputs == 2
+    assert all(act.min_outputs == 1 for name, act in activations.ACTIVATIONS.items()
+               if name != "softmax")
+
+
+@pytest.mark.parametrize("loss", ["quadratic", "log_likelihood"])
+def test_a_softmax_over_one_output_is_refused_everywhere(loss):
+    why = "^softmax needs at least 2 outputs: over one output it is always 1"
+    with pytest.raises(ValueError, match=why):  # the attack's network, exactly
+        Network([2, 3, 1], activation="tanh", output_activation="softmax", loss=loss, seed=0)
+    with pytest.raises(ValueError, match=why):
+        Network.from_params([[[1.0, 2.0]]], [[0.0]], "sigmoid", "softmax", loss)
+    text = Network([2, 3, 1], "tanh", "sigmoid", "quadratic", seed=0).to_json()
+    text = text.replace('"output_activation": "sigmoid"', '"output_activation": "softmax"')
+    text = text.replace('"loss": "quadratic"', f'"loss": "{loss}"')
+    with pytest.raises(ValueError, match=why):
+        Network.from_json(text)
+    Network([2, 3, 1], "tanh", "sigmoid", loss="quadratic")  # one output is fine otherwise
+
+
+def softmax_net():
+    return Network([2, 3, 2], activation="tanh", output_activation="softmax",
+                   loss="log_likelihood", seed=0)
+
+
+X2 = np.array([[0.0, 1.0], [1.0, 0.0]])
+NOT_DISTRIBUTIONS = {
+    "rows summing to 0 and 2": (np.array([[0.0, 0.0], [1.0, 1.0]]), "row 0 sums to 0$"),
+    "a row summing to 0.5": (np.array([[1.0, 0.0], [0.5, 0.0]]), "row 1 sums to 0.5$"),
+    "a negative entry": (np.array([[0.0, 1.0], [1.5, -0.5]]), "row 1 has a negative entry$"),
+    "just over the tolerance": (np.array([[0.3, 0.7 + 2e-9], [0.0, 1.0]]), "row 0 sums to"),
+    "NaN": (np.array([[0.0, 1.0], [np.nan, 0.0]]), "row 1 sums to nan$"),
+}
+DISTRIBUTION_WORDS = ("^log_likelihood needs each target row to be a probability distribution "
+                      r"\(entries ≥ 0 summing to 1\), such as a one-hot label; ")
+
+
+@pytest.mark.parametrize("name", list(NOT_DISTRIBUTIONS))
+def test_log_likelihood_refuses_targets_that_are_not_distributions(name):
+    Y, where = NOT_DISTRIBUTIONS[name]
+    net = softmax_net()
+    before = [w.copy() for w in net.weights]
+    calls = {"backprop": lambda: net.backprop(X2, Y), "loss": lambda: net.loss(X2, Y),
+             "sgd_step": lambda: net.sgd_step(X2, Y, 0.5),
+             "Stepper": lambda: Stepper(net, X2, Y, 0.5),
+             "train": lambda: train(net, datasets.Dataset("bad", X2, Y, "multiclass"),
+                                    epochs=1, batch_size=2, learning_rate=0.5)}
+    for call in calls.values():
+        with pytest.raises(ValueError, match=DISTRIBUTION_WORDS + where):
+            call()
+    for w, w0 in zip(net.weights, before):
+        np.testing.assert_array_equal(w, w0)
+
+
+def test_log_likelihood_accepts_distributions_within_the_tolerance():
+    net = softmax_net()
+    Y = np.array([[0.3, 0.7 + 5e-10], [0.0, 1.0]])
+    assert np.isfinite(net.loss(X2, Y))
+    Stepper(net, X2, Y, 0.5).run()
+
+
+def test_quadratic_over_softmax_takes_any_targets():
+    net = Network([2, 3, 2], "tanh", "softmax", "quadratic", seed=0)
+    assert net.loss(X2, [[0.0, 0.0], [1.0, 1.0]]) > 0
+
+
+# The reference: C computed here from its definition, with an own forward pass, and its
+# gradient by centred differences (PyTorch is not installed in the project's venv).
+H = 1e-6
+
+
+def reference_cost(weights, biases, X, Y) -> float:
+    """Mean over the batch of −Σ_j y_j ln softmax(z)_j, tanh hidden layers."""
+    a = X
+    for l, (W, b) in enumerate(zip(weights, biases)):
+        z = a @ W.T + b
+        a = np.tanh(z) if l < len(weights) - 1 else None
+    shifted = z - z.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(np.mean(-(Y * log_p).sum(axis=1)))
+
+
+def centred_differences(weights, biases, X, Y):
+    params = [w.copy() for w in weights] + [b.copy() for b in biases]
+    grads = []
+    for p in params:
+        g = np.zeros_like(p)
+        for index in np.ndindex(p.shape):
+            saved = p[index]
+            p[index] = saved + H
+            up = reference_cost(params[:len(weights)], params[len(weights):], X, Y)
+            p[index] = saved - H
+            down = reference_cost(params[:len(weights)], params[len(weights):], X, Y)
+            p[index] = saved
+            g[index] = (up - down) / (2 * H)
+        grads.append(g)
+    return grads[:len(weights)], grads[len(weights):]
+
+
+def targets(kind: str, rng, n: int, k: int):
+    if kind == "one-hot":
+        return np.eye(k)[rng.integers(0, k, n)]
+    return rng.dirichlet(np.ones(k), size=n)  # soft labels: rows ≥ 0 summing to 1
+
+
+@pytest.mark.parametrize("kind", ["one-hot", "soft"])
+@pytest.mark.parametrize("seed", range(3))
+def test_log_likelihood_gradient_matches_centred_differences(kind, seed):
+    rng = np.random.default_rng(seed)
+    net = Network([3, 4, 3], "tanh", "softmax", "log_likelihood", init="normal", seed=seed)
+    X, Y = rng.normal(size=(5, 3)), targets(kind, rng, 5, 3)
+    r = net.backprop(X, Y)
+    assert r.loss == pytest.approx(reference_cost(net.weights, net.biases, X, Y), rel=1e-13)
+    num_w, num_b = centred_differences(net.weights, net.biases, X, Y)
+    for l in range(net.num_layers):
+        # The differences carry a rounding error of about ε·C/h ≈ 1e-10: hence the atol.
+        np.testing.assert_allclose(r.grad_w[l], num_w[l], rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(r.grad_b[l], num_b[l], rtol=1e-6, atol=1e-9)
+
+
+def test_without_the_refusal_the_gradient_would_be_wrong(monkeypatch):
+    # Why the rule exists, and proof that the comparison above can fail: with the target
+    # check switched off, δ = a − y disagrees with the true gradient for rows not summing
+    # to 1 (∂C/∂z_k = a_k·Σ_j y_j − y_k).
+    net = softmax_net()
+    monkeypatch.setattr(net, "_loss", dataclasses.replace(net._loss, check_targets=None))
+    Y = np.array([[0.0, 0.0], [1.0, 1.0]])
+    r = net.backprop(X2, Y)
+    _, num_b = centred_differences(net.weights, net.biases, X2, Y)
+    assert not np.allclose(r.grad_b[-1], num_b[-1], rtol=1e-6, atol=1e-9)
