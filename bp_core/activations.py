@@ -6,7 +6,9 @@ the already-computed ``a`` too because f'(z) is cheapest written in terms of a
 for sigmoid and tanh (σ' = a(1 − a), tanh' = 1 − a²).
 
 `softmax` is not elementwise (each a_j depends on every z_k), so it may only be
-an output activation, where the loss supplies the output delta directly.
+an output activation, where the loss supplies the output delta directly.  It needs
+at least two outputs (``min_outputs``): over one output it is the constant 1, and
+nothing could be learnt.
 
 Numerical safety: nothing here overflows for |z| = 1000.  Values too small for
 float64 are allowed to round to 0 (IEEE underflow), which is the correct
@@ -33,6 +35,8 @@ class Activation:
     latex: str            # f(z), for the equations on screen
     latex_derivative: str  # f'(z), in terms of z or a
     hidden_ok: bool = True
+    min_outputs: int = 1       # the smallest output layer it makes sense for
+    min_outputs_why: str = ""  # why, for the ValueError
 
 
 def sigmoid(z: Array) -> Array:
@@ -108,7 +112,8 @@ ACTIVATIONS: dict[str, Activation] = {
                    r"\max(0.01z, z)", r"f'(z) = 1 \text{ if } z>0 \text{ else } 0.01"),
         Activation("linear", linear, _linear_derivative, r"z", r"f'(z) = 1"),
         Activation("softmax", softmax, _softmax_derivative,
-                   r"\frac{e^{z_j}}{\sum_k e^{z_k}}", r"\text{(Jacobian)}", hidden_ok=False),
+                   r"\frac{e^{z_j}}{\sum_k e^{z_k}}", r"\text{(Jacobian)}", hidden_ok=False,
+                   min_outputs=2, min_outputs_why="over one output it is always 1"),
     ]
 }
 

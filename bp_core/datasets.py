@@ -2,7 +2,10 @@
 and Mazur's single worked example.
 
 Every generator takes ``n`` (number of points), ``noise`` and ``seed`` and returns a
-`Dataset` with X: (n, n_features) and Y: (n, n_outputs), both float64.  The 2-D
+`Dataset` with X: (n, n_features) and Y: (n, n_outputs), both float64.  Only the
+`GENERATED` sets can honour any n and noise; ``digits`` (real data, n a subset size,
+no noise) and ``mazur`` (one fixed example) refuse what they cannot honour rather
+than ignore it.  The 2-D
 sets are scaled to lie roughly in [−1, 1]² (TensorFlow Playground draws them on
 [−6, 6]²; dividing by its radius of 5 keeps sigmoid units out of saturation).
 Their labels are 0 or 1 in a single output column.
@@ -55,10 +58,14 @@ def accuracy(output: Array, data: Dataset) -> float | None:
 
 
 def _check(n: int, noise: float, max_n: int = limits.APP_MAX_SAMPLES * 10) -> None:
-    if not limits.is_int(n) or not 2 <= n <= max_n:
-        raise ValueError(f"n must be an integer from 2 to {max_n}, got {n!r}")
-    if not (isinstance(noise, (int, float)) and 0 <= noise <= 1):
-        raise ValueError(f"noise must be between 0 and 1, got {noise!r}")
+    limits.check_int(n, "n", 2, max_n)
+    limits.check_real(noise, "noise", lo=0, hi=1)
+
+
+def _check_no_noise(noise: float | None, why: str) -> None:
+    """Real or fixed data cannot be made noisy: refuse any noise but None or 0."""
+    if noise is not None and limits.check_real(noise, "noise") != 0:
+        raise ValueError(f"{why}; noise must be None or 0, got {noise!r}")
 
 
 def _binary(name: str, points: Array, labels: Array) -> Dataset:
@@ -134,22 +141,22 @@ def sine(n: int = 200, noise: float = 0.0, seed: int = 0) -> Dataset:
     return Dataset("sine", x[:, None], y[:, None], "regression")
 
 
-def digits(n: int | None = None, noise: float = 0.0, seed: int = 0) -> Dataset:
+def digits(n: int | None = None, noise: float | None = None, seed: int = 0) -> Dataset:
     """scikit-learn's bundled 8×8 handwritten digits (1,797 images; no download).
 
     X: (n, 64), pixel intensity / 16 in [0, 1], row by row; Y: (n, 10) one-hot.
-    With ``n`` a random subset of that size is taken.  ``noise`` is accepted for a
-    uniform signature and must be 0.
+    With ``n`` (2 to 1797) a random subset of that size, drawn by ``seed``, is taken;
+    None means all of them.  ``noise`` is accepted for a uniform signature and must
+    be None or 0: these are real images.
     """
     from sklearn.datasets import load_digits  # imported here: only this set needs it
 
-    if noise:
-        raise ValueError("the digits are real data; noise must be 0")
+    _check_no_noise(noise, "the digits are real images")
     raw = load_digits()
     X = raw.data.astype(np.float64) / 16.0
     Y = np.eye(10)[raw.target]
     if n is not None:
-        _check(n, 0.0, max_n=len(X))
+        limits.check_int(n, "n (a subset of the digits)", 2, len(X))
         index = np.sort(np.random.default_rng(seed).choice(len(X), n, replace=False))
         X, Y = X[index], Y[index]
     return Dataset("digits", X, Y, "multiclass")
@@ -162,8 +169,15 @@ MAZUR_BIASES = [[0.35, 0.35], [0.60, 0.60]]      # b1, b2
 MAZUR_LEARNING_RATE = 0.5
 
 
-def mazur(n: int = 1, noise: float = 0.0, seed: int = 0) -> Dataset:
-    """The post's single example: inputs (0.05, 0.10), targets (0.01, 0.99)."""
+def mazur(n: int | None = None, noise: float | None = None, seed: int = 0) -> Dataset:
+    """The post's single example: inputs (0.05, 0.10), targets (0.01, 0.99).
+
+    X: (1, 2); Y: (1, 2).  There is exactly one example and it has no noise, so n
+    must be None or 1 and noise None or 0; ``seed`` is ignored.
+    """
+    if n is not None and limits.check_int(n, "n") != 1:
+        raise ValueError(f"mazur is the post's single example; n must be None or 1, got {n!r}")
+    _check_no_noise(noise, "mazur is the post's exact example")
     return Dataset("mazur", np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]]), "regression")
 
 
@@ -177,15 +191,22 @@ def mazur_network():
 GENERATORS = {"xor": xor, "circle": circle, "gaussian": gaussian, "spiral": spiral,
               "moons": moons, "sine": sine, "digits": digits, "mazur": mazur}
 TWO_D = ["xor", "circle", "gaussian", "spiral", "moons"]
+GENERATED = TWO_D + ["sine"]  # the sets that take any n and noise
 
 
-def load(name: str, n: int = 200, noise: float = 0.0, seed: int = 0) -> Dataset:
-    """A data set by name (``digits`` uses all 1,797 images; ``mazur`` its one example)."""
+def load(name: str, n: int | None = None, noise: float | None = None,
+         seed: int = 0) -> Dataset:
+    """A data set by name; n or noise None means that generator's default.
+
+    Pass n and noise only for the `GENERATED` sets (default 200 points, no noise).
+    ``digits`` takes n as a subset size (default: all 1,797 images) and no noise;
+    ``mazur`` is one fixed example.  Both raise ValueError for an n or noise they
+    cannot honour, rather than ignore it.
+    """
     if name not in GENERATORS:
         raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(GENERATORS)}")
-    if name == "digits":
-        return digits(seed=seed)
-    return GENERATORS[name](n=n, noise=noise, seed=seed)
+    given = {key: value for key, value in (("n", n), ("noise", noise)) if value is not None}
+    return GENERATORS[name](**given, seed=seed)
 
 
 def split(data: Dataset, test_fraction: float = 0.2, seed: int = 0) -> tuple[Dataset, Dataset]:

@@ -14,6 +14,9 @@ finite where a itself rounds to exactly 0 or 1.
 for the output activation f.  For the two matched pairs the σ'(z) factor cancels
 and δ = a − y, which is why those pairs learn fast when the output saturates
 (Nielsen, chapter 3).
+
+``check_targets(y)``, where present, refuses targets the loss is not defined for:
+``log_likelihood`` takes only rows that are probability distributions.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ class Loss:
     outputs: tuple[str, ...] | None  # output activations it pairs with; None = all
     why: str                         # why only those, for the ValueError
     latex: str
+    # Raises ValueError for targets Y (n, n_out) the loss is not defined for; None = any.
+    check_targets: Callable[[Array], None] | None = None
 
 
 def _quadratic_value(z: Array, a: Array, y: Array) -> Array:
@@ -68,6 +73,32 @@ def _matched_delta(z: Array, a: Array, y: Array, f: acts.Activation) -> Array:
     return a - y  # σ'(z) cancels against the derivative of the log
 
 
+# Why log_likelihood refuses targets that are not probability distributions:
+# for a softmax output, ∂C/∂z_k = a_k·Σ_j y_j − y_k, which is the textbook δ = a − y
+# only when each target row sums to 1.  The engine could compute the general form,
+# but then the equation δ = a − y that the app shows learners would be false for
+# some inputs.  Refusing such targets keeps it true everywhere.  (A row that sums
+# to 1 but has a negative entry gives a cost that is unbounded below, so it is
+# refused too.)
+DISTRIBUTION_TOLERANCE = 1e-9
+
+
+def _check_distributions(y: Array) -> None:
+    """ValueError unless every row of y (n, n_out) is ≥ 0 and sums to 1 within 1e-9."""
+    sums = y.sum(axis=1)
+    # This runs on every mini-batch, so the usual, valid case costs two reductions.
+    # A NaN makes both comparisons False, so NaN targets are refused too.
+    if np.abs(sums - 1.0).max() <= DISTRIBUTION_TOLERANCE and y.min() >= 0:
+        return
+    bad_sum = ~(np.abs(sums - 1.0) <= DISTRIBUTION_TOLERANCE)
+    negative = ~(y >= 0).all(axis=1)
+    i = int(np.argmax(bad_sum | negative))
+    found = f"sums to {sums[i]:.10g}" if bad_sum[i] else "has a negative entry"
+    raise ValueError("log_likelihood needs each target row to be a probability distribution "
+                     "(entries ≥ 0 summing to 1), such as a one-hot label; "
+                     f"row {i} {found}")
+
+
 LOSSES: dict[str, Loss] = {
     loss.name: loss for loss in [
         Loss("quadratic", _quadratic_value, _quadratic_delta, None, "",
@@ -79,7 +110,7 @@ LOSSES: dict[str, Loss] = {
         Loss("log_likelihood", _log_likelihood_value, _matched_delta, ("softmax",),
              "log_likelihood needs outputs that form a probability distribution, and its "
              "delta a − y holds only for a softmax output; use output_activation='softmax'",
-             r"C = -\sum_j y_j \ln a_j"),
+             r"C = -\sum_j y_j \ln a_j", _check_distributions),
     ]
 }
 

@@ -82,14 +82,25 @@ class Network:
     sizes: neurons per layer, input first; weights[l]: float64 (sizes[l+1], sizes[l]);
     biases[l]: float64 (sizes[l+1],).  ``activation`` is used by the hidden layers,
     ``output_activation`` by the last one.
+
+    ``Network(sizes, ...)`` raises ValueError, before allocating anything, for:
+
+    * sizes that are not a list, tuple or 1-D array of integers (a dict, a set, a
+      generator, a string), a size that is not a whole number ≥ 1 (bool included), or
+      sizes over the limits of bp_core.limits (layers, neurons, parameters);
+    * an unknown activation, output activation, loss or init; an activation that can
+      only be an output one (softmax); a loss that does not pair with the output
+      activation (see losses.check_pair);
+    * an output layer too small for its activation: softmax needs at least 2 outputs;
+    * a seed that is not a whole number ≥ 0.
     """
 
     def __init__(self, sizes, activation: str = "sigmoid", output_activation: str = "sigmoid",
                  loss: str = "quadratic", init: str = "scaled", seed: int = 0):
         sizes = limits.check_sizes(sizes)  # before anything is allocated
         self._set_functions(activation, output_activation, loss)
-        if not limits.is_int(seed):
-            raise ValueError(f"seed must be an integer, got {seed!r}")
+        self._check_outputs(sizes[-1])
+        seed = limits.check_int(seed, "seed", lo=0)
         self.init = init
         self.weights, self.biases = inits.initialise(sizes, init, seed)
         self.sizes = sizes
@@ -106,34 +117,50 @@ class Network:
         self._f_out = acts.get(output_activation)
         self._loss = losses.get(loss)
 
+    def _check_outputs(self, n_out: int) -> None:
+        """Refuse an output layer smaller than its activation needs (softmax: 2)."""
+        f = self._f_out
+        if n_out < f.min_outputs:
+            raise ValueError(f"{f.name} needs at least {f.min_outputs} outputs: "
+                             f"{f.min_outputs_why}; got an output layer of {n_out}")
+
     @classmethod
     def from_params(cls, weights, biases, activation: str = "sigmoid",
                     output_activation: str = "sigmoid", loss: str = "quadratic") -> Network:
-        """Build a network from given weights and biases (copied, as float64)."""
+        """Build a network from given weights and biases (copied, as float64).
+
+        weights[l]: (sizes[l+1], sizes[l]); biases[l]: (sizes[l+1],).  Raises ValueError
+        for mismatched or non-2-D shapes, sizes over the limits, an output layer too
+        small for its activation, NaN or ±inf, and any array whose dtype is not integer
+        or float: bool, complex (whose imaginary part would be dropped), text ("1.5"
+        would be parsed) and object arrays are refused, not converted.
+        """
         if len(weights) != len(biases):
             raise ValueError(f"{len(weights)} weight matrices but {len(biases)} bias vectors")
         if len(weights) == 0:
             raise ValueError("a network needs at least one weight matrix")
-        shapes = [np.shape(w) for w in weights]
+        weights = [_real_array(w, f"weights[{l}]") for l, w in enumerate(weights)]
+        biases = [_real_array(b, f"biases[{l}]") for l, b in enumerate(biases)]
+        shapes = [w.shape for w in weights]
         if any(len(s) != 2 for s in shapes):
             raise ValueError(f"every weight matrix must be 2-D, got shapes {shapes}")
-        sizes = [shapes[0][1]] + [s[0] for s in shapes]
-        limits.check_sizes(sizes)
+        sizes = limits.check_sizes([shapes[0][1]] + [s[0] for s in shapes])
         net = cls.__new__(cls)
         net._set_functions(activation, output_activation, loss)
-        net.init = "given"
-        net.sizes = sizes
-        net.weights = [np.array(w, dtype=np.float64) for w in weights]
-        net.biases = [np.array(b, dtype=np.float64).reshape(-1) for b in biases]
-        for l, (w, b) in enumerate(zip(net.weights, net.biases)):
+        net._check_outputs(sizes[-1])
+        for l, (w, b) in enumerate(zip(weights, biases)):
             if w.shape != (sizes[l + 1], sizes[l]):
                 raise ValueError(f"weights[{l}] has shape {w.shape}, expected "
                                  f"{(sizes[l + 1], sizes[l])}")
-            if np.shape(biases[l]) != (sizes[l + 1],):
-                raise ValueError(f"biases[{l}] has shape {np.shape(biases[l])}, expected "
+            if b.shape != (sizes[l + 1],):
+                raise ValueError(f"biases[{l}] has shape {b.shape}, expected "
                                  f"{(sizes[l + 1],)}")
             if not (np.isfinite(w).all() and np.isfinite(b).all()):
                 raise ValueError(f"layer {l} holds NaN or infinite parameters")
+        net.init = "given"
+        net.sizes = sizes
+        net.weights = [np.array(w, dtype=np.float64) for w in weights]
+        net.biases = [np.array(b, dtype=np.float64) for b in biases]
         return net
 
     def copy(self) -> Network:
@@ -172,15 +199,23 @@ class Network:
         return 0.5 * l2 * sum(float(np.sum(w * w)) for w in self.weights) if l2 else 0.0
 
     def batch(self, X, Y) -> tuple[Array, Array]:
-        """X as (n, sizes[0]) and Y as (n, sizes[-1]), float64; ValueError otherwise."""
+        """X as (n, sizes[0]) and Y as (n, sizes[-1]), float64; ValueError otherwise.
+
+        Also refuses targets the loss is not defined for (log_likelihood: rows that
+        are not probability distributions).  Every entry point that takes targets
+        passes through here: backprop, loss, sgd_step and the Stepper.
+        """
         X = as_batch(X, self.sizes[0])
         Y = as_batch(Y, self.sizes[-1], "Y")
         if X.shape[0] != Y.shape[0]:  # numpy would broadcast one row of Y silently
             raise ValueError(f"X has {X.shape[0]} examples but Y has {Y.shape[0]}")
+        if self._loss.check_targets is not None:
+            self._loss.check_targets(Y)
         return X, Y
 
     def loss(self, X, Y, l2: float = 0.0) -> float:
         """Mean over the n examples of the per-example cost, plus (λ/2)Σ‖W‖².  Pure."""
+        l2 = limits.check_real(l2, "l2", lo=0)
         a, Y = self.batch(X, Y)
         z = None
         with np.errstate(under="ignore"):
@@ -207,7 +242,12 @@ class Network:
         return grad_w, delta.sum(axis=0) / n
 
     def backprop(self, X, Y, l2: float = 0.0) -> BackpropResult:
-        """One forward and backward pass over the batch (X, Y).  Does not mutate."""
+        """One forward and backward pass over the batch (X, Y).  Does not mutate.
+
+        Raises ValueError for a bad batch (see ``batch``) or an l2 that is not a
+        finite number ≥ 0.
+        """
+        l2 = limits.check_real(l2, "l2", lo=0)
         X, Y = self.batch(X, Y)
         L = self.num_layers
         with np.errstate(under="ignore"):
@@ -236,7 +276,12 @@ class Network:
 
         Returns the BackpropResult the update used (computed before the update).
         ``update_biases=False`` leaves the biases alone, as Mazur's post does.
+        Raises ValueError, before changing anything, for a learning_rate that is not
+        a positive finite number, a bad l2 or batch (see ``backprop``), or an
+        update_biases that is not a bool.
         """
+        learning_rate = limits.check_real(learning_rate, "learning_rate", lo=0, lo_open=True)
+        update_biases = limits.check_bool(update_biases, "update_biases")
         r = self.backprop(X, Y, l2)
         for l in range(self.num_layers):
             self.weights[l] -= learning_rate * r.grad_w[l]
@@ -270,8 +315,8 @@ class Network:
         """Parse a network saved by ``to_json``.  Never unpickles or evaluates.
 
         Raises ValueError for text over limits.MAX_JSON_BYTES, malformed JSON, NaN
-        or Infinity, unknown or missing keys, bad sizes, or shapes that do not
-        match the sizes.
+        or Infinity, a key given twice in any object, unknown or missing keys, bad
+        sizes, or shapes that do not match the sizes.
         """
         if isinstance(text, str):
             n_bytes = len(text.encode("utf-8", errors="replace"))
@@ -287,7 +332,8 @@ class Network:
             raise ValueError(f"network JSON may not contain {name}")
 
         try:
-            data = json.loads(text, parse_constant=refuse_constant)
+            data = json.loads(text, parse_constant=refuse_constant,
+                              object_pairs_hook=_refuse_duplicate_keys)
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
             raise ValueError(f"not valid JSON: {err}") from None
         if not isinstance(data, dict):
@@ -319,6 +365,32 @@ class Network:
     def __repr__(self) -> str:
         return (f"Network({self.sizes}, activation={self.activation!r}, "
                 f"output_activation={self.output_activation!r}, loss={self.loss_name!r})")
+
+
+def _real_array(values: object, name: str) -> Array:
+    """values as a numpy array of integers or floats (not yet copied); else ValueError.
+
+    np.array(..., dtype=float64) would silently drop an imaginary part, parse the
+    text "1.5" and turn True into 1.0, so the dtype numpy infers is checked first.
+    """
+    try:
+        arr = np.asarray(values)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers") from None
+    if arr.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must hold integers or floats, got an array of dtype "
+                         f"{arr.dtype} (bool, complex, text and objects are refused)")
+    return arr
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    """json's object_pairs_hook: a dict, unless a key repeats (json keeps the last)."""
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise ValueError(f"network JSON has a duplicate key {key!r}")
+        seen.add(key)
+    return dict(pairs)
 
 
 def _check_vector(values: object, n: int, name: str) -> None:

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .network import Network, as_batch
+from . import limits
+from .network import Network
 
 Array = np.ndarray
 
@@ -95,23 +96,23 @@ class Stepper:
     X: (n, sizes[0]); Y: (n, sizes[-1]).  ``step()`` mutates the network only in the
     update phase; ``back()`` undoes.  ``update_biases=False`` follows Mazur's post,
     which leaves the biases alone.
+
+    Raises ValueError for a batch the network refuses (see ``Network.batch``) or of
+    more than MAX_STEP_BATCH rows, a learning_rate that is not a positive finite
+    number, an l2 that is not a finite number ≥ 0, or an update_biases that is not a
+    bool.  Change the learning rate or the bias flag between passes with
+    ``set_learning_rate`` and ``set_update_biases``, which validate the same way.
     """
 
     def __init__(self, net: Network, X, Y, learning_rate: float, l2: float = 0.0,
                  update_biases: bool = True):
-        X = as_batch(X, net.sizes[0])
-        Y = as_batch(Y, net.sizes[-1], "Y")
-        if X.shape[0] != Y.shape[0]:
-            raise ValueError(f"X has {X.shape[0]} examples but Y has {Y.shape[0]}")
+        X, Y = net.batch(X, Y)
         if X.shape[0] > MAX_STEP_BATCH:
             raise ValueError(f"a stepped batch holds at most {MAX_STEP_BATCH} examples")
-        if not (np.isfinite(learning_rate) and learning_rate > 0):
-            raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
-        if not (np.isfinite(l2) and l2 >= 0):
-            raise ValueError(f"l2 must be a non-negative number, got {l2!r}")
+        self.set_learning_rate(learning_rate)
+        self.set_update_biases(update_biases)
+        self.l2 = limits.check_real(l2, "l2", lo=0)
         self.net, self.X, self.Y = net, X.copy(), Y.copy()
-        self.learning_rate, self.l2 = float(learning_rate), float(l2)
-        self.update_biases = update_biases
         self.phases = phases(net.num_layers)
         self.history: list[PhaseRecord] = []
         # Working state of the pass, filled phase by phase.
@@ -119,6 +120,15 @@ class Stepper:
         self._a: dict[int, Array] = {0: self.X}
         self._delta: dict[int, Array] = {}
         self._grad: dict[int, tuple[Array, Array]] = {}
+
+    # --- settings -----------------------------------------------------------
+    def set_learning_rate(self, value: float) -> None:
+        """Set η for the update phase; ValueError unless a positive finite number."""
+        self.learning_rate = limits.check_real(value, "learning_rate", lo=0, lo_open=True)
+
+    def set_update_biases(self, flag: bool) -> None:
+        """Whether the update phase changes the biases; ValueError unless a bool."""
+        self.update_biases = limits.check_bool(flag, "update_biases")
 
     # --- progress -----------------------------------------------------------
     @property

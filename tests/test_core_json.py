@@ -57,6 +57,8 @@ def test_round_trip_is_bit_for_bit(net):
        seed=st.integers(0, 2**31 - 1), init=st.sampled_from(bp_core.INITS),
        hidden=st.sampled_from(HIDDEN), pair=st.sampled_from(PAIRS))
 def test_round_trip_of_initialised_networks(sizes, seed, init, hidden, pair):
+    if pair[0] == "softmax":  # over one output softmax is the constant 1: the engine refuses it
+        sizes = sizes[:-1] + [max(sizes[-1], 2)]
     net = Network(sizes, hidden, *pair, init=init, seed=seed)
     back = Network.from_json(net.to_json())
     assert_same_network(net, back)
