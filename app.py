@@ -14,6 +14,7 @@ import os
 import streamlit as st
 
 from playground import charts, sidebar, state
+from playground import config as cfg
 from playground.bughunt_view import bughunt_view
 from playground.check_view import gradcheck_view
 from playground.exercises_view import exercises_view
@@ -31,8 +32,8 @@ def page() -> None:
     sidebar.init_from_url()
     sidebar.refuse_forged()
     config = sidebar.setup_ui()
-    for name, why, values in st.session_state.pop("url_problems", []):
-        st.warning(t("bad_url_param", name=name, why=t(f"why_{why}", **values)))
+    for problem in st.session_state.pop("url_problems", []):
+        st.warning(cfg.warning_text(problem, t))
     state.apply_config(config)
     install_pending_preset(config)
     sidebar.write_url(config)

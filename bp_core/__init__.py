@@ -21,6 +21,6 @@ from .stepper import Diverged, PhaseRecord, Stepper
 from .train import History, TrainResult, train
 
 __all__ = ["ACTIVATIONS", "HIDDEN_ACTIVATIONS", "INITS", "LOSSES", "OUTPUT_ACTIVATIONS",
-           "BackpropResult", "Budget", "Dataset", "OutOfBudget", "Diverged", "GradcheckResult", "History", "Network",
-           "PhaseRecord", "Stepper", "TrainResult", "activations", "datasets", "gradcheck",
-           "limits", "losses", "train"]
+           "BackpropResult", "Budget", "Dataset", "Diverged", "GradcheckResult", "History",
+           "Network", "OutOfBudget", "PhaseRecord", "Stepper", "TrainResult", "activations",
+           "datasets", "gradcheck", "limits", "losses", "train"]

@@ -32,7 +32,7 @@ import numpy as np
 
 from . import limits
 from .budget import Budget, OutOfBudget
-from .network import Network, as_batch
+from .network import Network
 
 Array = np.ndarray
 

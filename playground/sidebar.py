@@ -103,6 +103,16 @@ def _on_preset() -> None:
         st.session_state["preset"] = None
 
 
+def _keep_output_valid() -> None:
+    # Before the output box is drawn: an output the data set does not offer (softmax
+    # after leaving the digits) falls back to the default, and the loss follows.
+    ss = st.session_state
+    if ss.get("data") in cfg.DATASETS and ss.get("out") not in cfg.output_activations(
+            ss["data"]):
+        ss["out"] = cfg.DEFAULT.out
+    _keep_loss_valid()
+
+
 def _keep_loss_valid() -> None:
     # A callback runs before the widgets are drawn, so the loss can still be changed here.
     if st.session_state.get("out") is None:  # refused: refuse_forged puts it back first
@@ -262,15 +272,15 @@ def setup_ui() -> cfg.Config:
             st.selectbox(
                 t("act_label"), cfg.HIDDEN_ACTIVATIONS, key="act", disabled="act" in locked,
             )
+        _keep_output_valid()  # also when the link asked for an output the data lacks
         if shown("out"):
             st.selectbox(
                 t("out_label"),
-                cfg.OUTPUT_ACTIVATIONS,
+                cfg.output_activations(ss["data"]),
                 key="out",
                 on_change=_keep_loss_valid,
                 disabled="out" in locked,
             )
-        _keep_loss_valid()  # also when the URL asked for a pair that makes no sense
         if shown("loss"):
             st.selectbox(
                 t("loss_label"),
@@ -327,10 +337,10 @@ def setup_ui() -> cfg.Config:
     # The widgets already bound every value; this re-check is the server-side guard
     # (session_state can be written by callbacks and uploads, not only by widgets).
     config, problems = cfg.fix(config)
-    for name, why, values in problems:
-        st.warning(t("bad_setting", name=name, why=t(f"why_{why}", **values)))
-    for name, why, values in ss.pop("widget_problems", []):
-        st.warning(t("bad_widget_value", name=name, why=t(f"why_{why}", **values)))
+    for problem in problems:
+        st.warning(cfg.warning_text(problem, t, "bad_setting"))
+    for problem in ss.pop("widget_problems", []):
+        st.warning(cfg.warning_text(problem, t, "bad_widget_value"))
     return config
 
 

@@ -33,9 +33,12 @@ def load_data(name: str, seed: int) -> tuple[Dataset, Dataset]:
     few small entries; it holds no visitor's state.  Mazur's post has one example,
     which is both its training and its test set.
     """
-    data = datasets.load(
-        name, n=N_SAMPLES, noise=0.1 if name in datasets.TWO_D else 0.05, seed=seed
-    )
+    if name in datasets.GENERATED:  # the others are fixed data: no n, no noise
+        data = datasets.load(
+            name, n=N_SAMPLES, noise=0.1 if name in datasets.TWO_D else 0.05, seed=seed
+        )
+    else:
+        data = datasets.load(name, seed=seed)
     if len(data) < 2:
         return data, data
     return datasets.split(data, TEST_FRACTION, seed=seed)
@@ -97,7 +100,7 @@ def apply_config(config: Config) -> None:
     elif old is None or (old.batch, old.l2) != (config.batch, config.l2):
         new_stepper(config)
     elif st.session_state.get("stepper") is not None and old.lr != config.lr:
-        st.session_state["stepper"].learning_rate = config.lr
+        st.session_state["stepper"].set_learning_rate(config.lr)
     if st.session_state.get("stepper") is None:
         new_stepper(config)
 

@@ -25,11 +25,13 @@ FINITE = st.floats(allow_nan=False, allow_infinity=False, width=64)  # subnormal
 
 @st.composite
 def networks(draw):
+    out, loss = draw(st.sampled_from(PAIRS))
     sizes = draw(st.lists(st.integers(1, 6), min_size=2, max_size=5))
+    if out == "softmax":  # softmax needs at least 2 outputs (a 1-output softmax is always 1)
+        sizes[-1] = max(sizes[-1], 2)
     weights = [draw(hnp.arrays(np.float64, (n_out, n_in), elements=FINITE))
                for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
     biases = [draw(hnp.arrays(np.float64, (n_out,), elements=FINITE)) for n_out in sizes[1:]]
-    out, loss = draw(st.sampled_from(PAIRS))
     return Network.from_params(weights, biases, draw(st.sampled_from(HIDDEN)), out, loss)
 
 

@@ -401,14 +401,9 @@ def test_page_partial_lock_locks_the_known_names():
 def test_page_lr_between_stops_uses_the_stop():
     at = start({"lr": "0.7"})
     assert "'lr'" in warnings(at)
-    assert at.session_state["config"].lr == 0.5 and at.select_slider(key="lr").value == 0.5
+    assert at.session_state["config"].lr == 0.5 and at.selectbox(key="lr").value == 0.5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app.py still formats every URL problem with "
-    "bad_url_param; it should call cfg.warning_text(problem, t)",
-)
 @pytest.mark.parametrize(
     "query,words",
     [
