@@ -38,6 +38,7 @@ APP_WORK_SECONDS = {
     "gradcheck": 10.0,  # one gradient check
     "bughunt": 10.0,    # the buggy engine's gradient check and its two training runs
     "sweep": 10.0,      # the diverge scenario's three learning rates
+    "exercise": 10.0,   # a learner's exercise file, run in a child process (local only)
 }
 APP_GRADCHECK_ENTRIES = 64  # at most this many cells of each W and b are perturbed
 APP_MIN_LR, APP_MAX_LR = 1e-4, 100.0

@@ -10,13 +10,14 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from bp_core import figures
-from workshop.exercise_runner import EXERCISES, compare
+from bp_core import OutOfBudget, figures, limits
+from workshop.exercise_runner import EXERCISES, compare_bounded
 
 from .charts import show
 from .hosting import exercises_dir, is_hosted
 from .i18n import t
 from .translate import fig_tr
+from .work import budget
 
 
 def exercises_view() -> None:
@@ -36,7 +37,20 @@ def exercises_view() -> None:
     if not st.button(t("exercises_run"), key="exercise_run", type="primary"):
         return
     net, stepper, config = (st.session_state[k] for k in ("net", "stepper", "config"))
-    result = compare(name, path, net, stepper.X, stepper.Y, config.lr)
+    try:
+        # In a child process under the exercise budget: an endless loop in the
+        # learner's file ends with it, and so does leaving the page.
+        with st.spinner(t("exercises_running",
+                          seconds=f"{limits.APP_WORK_SECONDS['exercise']:g}")):
+            result = compare_bounded(name, path, net, stepper.X, stepper.Y, config.lr,
+                                     budget("exercise"))
+    except OutOfBudget as stop:
+        st.error(t("exercises_stopped", seconds=f"{stop.seconds:.0f}"))
+        return
+    except RuntimeError as died:
+        st.error(t("exercises_raised"))
+        st.code(str(died), language="text")
+        return
     if result["not_implemented"]:
         st.info(t("exercises_not_implemented"))
         st.code(result["error"], language="text")

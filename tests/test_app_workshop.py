@@ -212,3 +212,17 @@ def test_exercises_page_never_runs_code_when_hosted(monkeypatch, tmp_path):
     assert "hosted demo" in texts(at)
     assert not [b for b in at.button if b.key == "exercise_run"]
     assert not marker.exists()
+
+
+def test_exercises_page_stops_an_endless_loop_at_the_budget(monkeypatch, tmp_path):
+    import time
+
+    from bp_core import limits
+    (tmp_path / "ex1_forward.py").write_text("def forward(*a):\n    while True:\n        pass\n")
+    monkeypatch.setenv("BP_EXERCISES_DIR", str(tmp_path))
+    monkeypatch.setitem(limits.APP_WORK_SECONDS, "exercise", 1.0)
+    at = start({"mode": "exercises"})
+    started = time.perf_counter()
+    click(at, "exercise_run")
+    assert time.perf_counter() - started < 6  # a 1 s budget, and a child to start
+    assert any("was stopped after" in e.value for e in at.error), texts(at)

@@ -214,3 +214,58 @@ def test_compare_refuses_unknown_exercises():
     with pytest.raises(ValueError, match="unknown exercise"):
         compare("ex9_magic", SOLUTIONS / "ex1_forward.py", net, data.X, data.Y)
     assert exercise_runner.RTOL < 1e-6
+
+
+# compare_bounded: the app's way in. The learner's file runs in a child process.
+
+def _bounded(name, path, net, X, Y, seconds=10.0):
+    from bp_core import Budget
+    return exercise_runner.compare_bounded(name, path, net, X, Y, 0.5, Budget(seconds))
+
+
+@pytest.mark.parametrize("name", list(EXERCISES))
+def test_compare_bounded_gives_the_same_result_as_compare(name, problem):
+    net, X, Y = problem
+    here = compare(name, SOLUTIONS / f"{name}.py", net, X, Y)
+    there = _bounded(name, SOLUTIONS / f"{name}.py", net, X, Y)
+    assert there["passed"] and there["error"] is None
+    assert (there["notes"], there["max_diff"]) == (here["notes"], here["max_diff"])
+    for quantity, diffs in here["diffs"].items():
+        for d_here, d_there in zip(diffs, there["diffs"][quantity], strict=True):
+            assert d_there.dtype == np.float64
+            assert d_here.tobytes() == d_there.tobytes()  # JSON carries float64 exactly
+
+
+def test_compare_bounded_stops_an_endless_loop_and_kills_the_child(tmp_path):
+    import time
+
+    from bp_core import OutOfBudget
+    path = tmp_path / "ex2_output_delta.py"
+    path.write_text("import os, pathlib\n"
+                    f"pathlib.Path({str(tmp_path / 'pid')!r}).write_text(str(os.getpid()))\n"
+                    "def output_delta(z, a, y):\n    while True:\n        pass\n")
+    net, data = datasets.mazur_network(), datasets.mazur()
+    start = time.perf_counter()
+    with pytest.raises(OutOfBudget) as stop:
+        _bounded("ex2_output_delta", path, net, data.X, data.Y, seconds=1.5)
+    assert stop.value.reason == "time"
+    assert time.perf_counter() - start < 5  # 1.5 s budget, polled every 50 ms
+    pid = int((tmp_path / "pid").read_text())
+    assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+def test_compare_bounded_reports_prints_and_exceptions_like_compare(tmp_path):
+    path = tmp_path / "ex2_output_delta.py"
+    path.write_text("print('debugging', 42)\n"
+                    "def output_delta(z, a, y):\n    return a[0, 5]\n")
+    net, data = datasets.mazur_network(), datasets.mazur()
+    result = _bounded("ex2_output_delta", path, net, data.X, data.Y)
+    assert result["error"].startswith("IndexError") and "line 3: return a[0, 5]" in result["error"]
+
+
+def test_compare_bounded_says_when_the_child_dies_without_a_result(tmp_path):
+    path = tmp_path / "ex2_output_delta.py"
+    path.write_text("import os\nos._exit(3)\n")
+    net, data = datasets.mazur_network(), datasets.mazur()
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        _bounded("ex2_output_delta", path, net, data.X, data.Y)

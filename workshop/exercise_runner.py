@@ -8,7 +8,9 @@ text if the learner's code raised.
 
 This executes the learner's own Python code in this process.  Only do it where
 the learner is the one running the app, on their own machine; the app decides
-(a hosted demo must never call ``compare``).  Nothing here limits run time.
+(a hosted demo must never call ``compare``).  ``compare`` itself sets no limit;
+``compare_bounded`` runs it in a child process under a `bp_core.Budget`, and the
+app uses that, so a learner's endless loop ends with the budget.
 
 Notation as in bp_core/network.py: a[0] = X, z[l] = a[l] @ W[l].T + b[l],
 a[l+1] = f(z[l]), delta[l] = ∂C_i/∂z[l], grad_w[l], grad_b[l].
@@ -19,6 +21,8 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import itertools
+import json
+import subprocess
 import sys
 import traceback
 from dataclasses import dataclass
@@ -26,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bp_core import Budget
 from bp_core import activations as acts
 from bp_core.network import Network, as_batch
 
@@ -238,3 +243,53 @@ def compare(name: str, module_path: str | Path, net: Network, X, Y,
         result["max_diff"] = float("nan") if any(np.isnan(largest)) else max(largest)
     result["passed"] = close and not result["problems"]
     return result
+
+
+_ROOT = Path(__file__).resolve().parents[1]  # the project: the child imports bp_core from here
+
+
+def compare_bounded(name: str, module_path: str | Path, net: Network, X, Y,
+                    learning_rate: float, budget: Budget) -> dict:
+    """``compare`` in a child process, killed when ``budget`` runs out or is cancelled.
+
+    Returns compare()'s result (diffs as arrays again), or raises OutOfBudget after
+    the child is killed.  Raises RuntimeError if the child died without a result
+    (for example the learner's code called os._exit).
+    """
+    from .exercise_child import MARKER
+
+    if name not in EXERCISES:
+        raise ValueError(f"unknown exercise {name!r}; choose one of {', '.join(EXERCISES)}")
+    request = json.dumps({"name": name, "path": str(module_path), "net": net.to_json(),
+                          "X": np.asarray(X, dtype=np.float64).tolist(),
+                          "Y": np.asarray(Y, dtype=np.float64).tolist(),
+                          "learning_rate": float(learning_rate)})
+    child = subprocess.Popen([sys.executable, "-m", "workshop.exercise_child"], cwd=_ROOT,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = _wait(child, request, budget)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    if MARKER not in out:
+        raise RuntimeError(f"the exercise stopped without a result (exit code "
+                           f"{child.returncode}): {err.strip()[-500:]}")
+    result = json.loads(out.rsplit(MARKER, 1)[1])
+    result["diffs"] = {q: [None if d is None else np.array(d, dtype=np.float64) for d in ds]
+                       for q, ds in result["diffs"].items()}
+    result["note_keys"] = [tuple(k) for k in result["note_keys"]]
+    result["problem_keys"] = [tuple(k) for k in result["problem_keys"]]
+    return result
+
+
+def _wait(child: subprocess.Popen, request: str, budget: Budget) -> tuple[str, str]:
+    """Send the request and wait for the child's output, checking the budget meanwhile."""
+    pending = request
+    while True:
+        try:
+            return child.communicate(pending, timeout=budget.poll_seconds)
+        except subprocess.TimeoutExpired:
+            pending = None  # communicate() keeps its own state: the input is already sent
+            budget.check()  # raises OutOfBudget; the caller's finally kills the child
