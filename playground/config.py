@@ -124,7 +124,8 @@ Problem = tuple[str, str, dict]
 
 # These whys keep part of what the link asked for instead, so "the default is used"
 # would be wrong: each has a sentence of its own, filled with the name and the values.
-OWN_MESSAGES = {"snapped": "bad_url_snapped", "unknown_names": "bad_url_names"}
+OWN_MESSAGES = {"snapped": "bad_url_snapped", "unknown_names": "bad_url_names",
+                "empty": "empty_widget_value"}
 
 
 def warning_text(problem: Problem, t, fallback: str = "bad_url_param") -> str:

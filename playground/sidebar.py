@@ -125,8 +125,9 @@ def _keep_loss_valid() -> None:
 # The widgets whose values a browser sends, with the rule each value must meet.
 # Streamlit replaces a value outside a widget's bounds by the widget's default before
 # our code sees it, so the number inputs are drawn with no default (value=None): a
-# forged value (seed −5, 50 hidden layers) then arrives as None, which no real input
-# gives.  A select box passes an unknown option through until it is drawn, so its
+# forged value (seed −5, 50 hidden layers) then arrives as None.  So does a box the
+# learner emptied, and the two cannot be told apart: None gets a plain "needs a number"
+# note, not the "your browser sent" warning.  A select box passes an unknown option through until it is drawn, so its
 # value is checked against the options.
 def _widget_rules() -> dict[str, tuple[Callable[[object], bool], str, dict]]:
     """key -> (is the value allowed?, why, values): "why_<why>" says what it must be."""
@@ -179,6 +180,8 @@ def refuse_forged() -> None:
     ss = st.session_state
     for key, (allowed, why, values) in _widget_rules().items():
         if key in ss and not allowed(ss[key]):
+            if ss[key] is None and why == "whole":  # emptied, or forged out of range
+                why = "empty"
             ss[key] = _previous_value(key)
             ss.setdefault("widget_problems", []).append((key, why, values))
 

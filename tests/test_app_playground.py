@@ -225,3 +225,14 @@ def test_start_screen_shows_the_pass_at_a_glance():
     assert all("delta" in f for f in formulas[2:4])
     no_hidden = start({"hidden": "0", "data": "sine"})
     assert len(no_hidden.latex) == 4  # no BP2 without a hidden layer
+
+
+def test_an_emptied_number_box_keeps_its_value_with_a_plain_note():
+    # An emptied box arrives as None, like a forged out-of-range value: the note must not
+    # accuse the browser, and the value must come back.
+    at = start({"seed": "7"})
+    at.number_input(key="seed").set_value(None).run()
+    assert not at.exception
+    notes = [w.value for w in at.warning]
+    assert notes == ["'seed' needs a whole number from 0 to 2147483647; the previous value is kept."]
+    assert at.number_input(key="seed").value == 7 and at.session_state["config"].seed == 7
