@@ -234,5 +234,6 @@ def test_an_emptied_number_box_keeps_its_value_with_a_plain_note():
     at.number_input(key="seed").set_value(None).run()
     assert not at.exception
     notes = [w.value for w in at.warning]
-    assert notes == ["'seed' needs a whole number from 0 to 2147483647; the previous value is kept."]
+    assert notes == ["'seed' needs a whole number from 0 to 2147483647; "
+                     "the previous value is kept."]
     assert at.number_input(key="seed").value == 7 and at.session_state["config"].seed == 7
