@@ -94,8 +94,8 @@ def leave_preset_if_changed(config: cfg.Config) -> None:
 
 def _on_preset() -> None:
     name = st.session_state.get("preset_choice")
-    if name is None:  # refused by Streamlit: refuse_forged restores the choice and warns
-        return
+    if name != "" and name not in PRESETS:  # forged (or None): refuse_forged restores
+        return  # the choice and warns; the scenario in force must not be left by it
     if name in PRESETS:
         choose_preset(name)
         seed_widgets(PRESETS[name].config)
@@ -115,7 +115,10 @@ def _keep_output_valid() -> None:
 
 def _keep_loss_valid() -> None:
     # A callback runs before the widgets are drawn, so the loss can still be changed here.
-    if st.session_state.get("out") is None:  # refused: refuse_forged puts it back first
+    # It also runs before refuse_forged: an output the data set does not offer (None, a
+    # forged name, softmax for xor) is left to refuse_forged, which restores it and warns.
+    ss = st.session_state
+    if ss.get("out") not in cfg.output_activations(ss.get("data")):
         return
     valid = losses.valid_losses(st.session_state["out"])
     if st.session_state.get("loss") not in valid:
@@ -127,13 +130,16 @@ def _keep_loss_valid() -> None:
 # our code sees it, so the number inputs are drawn with no default (value=None): a
 # forged value (seed −5, 50 hidden layers) then arrives as None.  So does a box the
 # learner emptied, and the two cannot be told apart: None gets a plain "needs a number"
-# note, not the "your browser sent" warning.  A select box passes an unknown option through until it is drawn, so its
-# value is checked against the options.
+# note, not the "your browser sent" warning.  A select box passes an unknown option
+# through until it is drawn, so its value is checked against the options.
 def _widget_rules() -> dict[str, tuple[Callable[[object], bool], str, dict]]:
     """key -> (is the value allowed?, why, values): "why_<why>" says what it must be."""
     def one_of(choices) -> tuple[Callable[[object], bool], str, dict]:
         choices = list(choices)
-        return (lambda v: v in choices), "one_of", {"choices": ", ".join(map(str, choices))}
+        # The same type too: True == 1.0 and 3 == 3.0, but a bool or an int sent for
+        # the learning rate's select box is a forged message, not the option 1.0.
+        return ((lambda v: any(type(v) is type(c) and v == c for c in choices)), "one_of",
+                {"choices": ", ".join(map(str, choices))})
 
     def whole(lo: int, hi: int) -> tuple[Callable[[object], bool], str, dict]:
         return ((lambda v: limits.is_int(v) and lo <= v <= hi), "whole",
@@ -182,8 +188,31 @@ def refuse_forged() -> None:
         if key in ss and not allowed(ss[key]):
             if ss[key] is None and why == "whole":  # emptied, or forged out of range
                 why = "empty"
-            ss[key] = _previous_value(key)
-            ss.setdefault("widget_problems", []).append((key, why, values))
+            _refuse(key, why, values)
+    # Two rules depend on the values checked above: the output must be offered for the
+    # data set (softmax only for one-hot classes), and the loss must pair with the
+    # output (a select box silently shows its first option for a value it lacks).  A
+    # value the browser did not change (softmax after leaving the digits) is not
+    # forged: _keep_output_valid replaces it.
+    config: cfg.Config = ss.get("config", cfg.DEFAULT)
+    data, out = ss.get("data"), ss.get("out")
+    if "out" in ss and out != config.out and out not in cfg.output_activations(data):
+        _refuse("out", "out_for_data",
+                {"data": data, "choices": ", ".join(cfg.output_activations(data))})
+    out, loss = ss.get("out"), ss.get("loss")
+    if ("loss" in ss and out in cfg.OUTPUT_ACTIVATIONS and loss != config.loss
+            and loss not in losses.valid_losses(out)):
+        _refuse("loss", "loss_pair", {"loss": loss, "out": out})
+
+
+def _refuse(key: str, why: str, values: dict) -> None:
+    """Give a widget back its previous value and queue the warning about it."""
+    ss = st.session_state
+    # Forget the browser's message first: after a value of the wrong kind (a number for
+    # a select box), Streamlit would fail to store the restored value in its place.
+    del ss[key]
+    ss[key] = _previous_value(key)
+    ss.setdefault("widget_problems", []).append((key, why, values))
 
 
 def config_from_widgets() -> cfg.Config:

@@ -87,12 +87,13 @@ def train_view() -> None:
             clicked = st.button(
                 t("train_button"), key="train", type="primary", disabled="train" in locked
             )
+        if clicked:
+            run_training()
+        # After the run, so the page that says a run diverged offers to undo it.
         if "net_before_train" in st.session_state:
             with cols[1]:
                 st.button(t("train_restore"), key="train_restore", on_click=_restore,
                           help=t("train_restore_help"))
-        if clicked:
-            run_training()
     state.show_messages()
     history = st.session_state.get("history")
     net = st.session_state["net"]
