@@ -195,13 +195,13 @@ def test_hosted_streamlit_config():
 def test_error_boundary_shows_a_friendly_message_without_paths(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    import playground.step_view
+    import playground.app_main
 
     def boom():
         raise RuntimeError("/srv/secret/path/app.py exploded")
 
     monkeypatch.delenv("BP_PLAYGROUND_DEBUG")  # as hosted: the boundary is on
-    monkeypatch.setattr(playground.step_view, "step_view", boom)
+    monkeypatch.setattr(playground.app_main, "step_view", boom)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert any("Something went wrong" in e.value for e in at.error)

@@ -23,12 +23,11 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-import app
 from bp_core import Network, PhaseRecord, Stepper, datasets, equations, figures, train
 from bp_core.stepper import phases
 from bp_core.train import History
+from playground import app_main, i18n, predict
 from playground import config as cfg
-from playground import i18n, predict
 from playground.i18n import t
 from playground.presets import PRESETS
 from playground.translate import eq_tr, fig_tr
@@ -38,7 +37,7 @@ from workshop.tutorial_code import DEFECT_IDS
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "playground" / "locales"
-SOURCES = [ROOT / "app.py", *sorted((ROOT / "playground").glob("*.py"))]
+SOURCES = sorted((ROOT / "playground").glob("*.py"))
 
 # Keys whose English text is only notation or proper names, so the Chinese text may
 # equal it and need not contain a Chinese character.  Keep this list short: labels
@@ -223,7 +222,7 @@ DYNAMIC_KEYS: dict[str, list[str]] = {
     "eq_{}": list(equations.TEXT),   # playground/translate.py
     "fig_{}": list(figures.TEXT),
     "exrun_{}": list(exercise_runner.TEXT),  # exercises_view.py
-    "tab_{}": list(app.TABS),
+    "tab_{}": list(app_main.TABS),
 }
 
 
