@@ -187,6 +187,7 @@ class Learner:
         self.nodes: dict[tuple[int, ...], Node] = {}
         self.cache: dict[str, list] = {}  # hash -> [encoded ForwardMsg, run count, fragment]
         self.run_count = 0
+        self.last_sent: BackMsg | None = None  # the last rerun_script, for comparisons
 
     # -- connecting ------------------------------------------------------------------------
     def _get(self, path: str) -> None:
@@ -253,6 +254,7 @@ class Learner:
         context.url = f"{self.base_url}/?{self.query}"
         context.is_embedded, context.color_scheme = False, "light"
         run = Run()
+        self.last_sent = message
         start = time.perf_counter()
         await self.ws.send(message.SerializeToString())
         await self._receive_until_finished(run, deadline=start + RECEIVE_TIMEOUT_S)
