@@ -212,7 +212,10 @@ class Learner:
         self.ws = await connect(
             ws_url, subprotocols=["streamlit", self.xsrf or "PLACEHOLDER_AUTH_TOKEN"],
             origin=self.base_url, additional_headers={"Cookie": self.cookie} if self.cookie
-            else None, max_size=None, open_timeout=HTTP_TIMEOUT_S)
+            else None, max_size=None, open_timeout=HTTP_TIMEOUT_S,
+            # Browsers send no websocket pings; a ping unanswered while the server is
+            # busy would close the socket here where a browser's would stay open.
+            ping_interval=None)
         run = await self.rerun([], fragment_id="")
         run.seconds = time.perf_counter() - start
         return run
@@ -234,9 +237,16 @@ class Learner:
     def widget_states(self) -> list[WidgetState]:
         return [node.state for node in self.nodes.values() if node.state is not None]
 
-    async def click(self, key: str) -> Run:
-        """Click a button and wait until its rerun has finished."""
+    async def click(self, key: str, full_rerun: bool = False) -> Run:
+        """Click a button and wait until its rerun has finished.
+
+        full_rerun: leave out the button's fragment id, as a client that knows nothing
+        of fragments would, so that the whole page reruns (for comparison only: the
+        browser always sends it).
+        """
         widget_id, fragment_id = self.button_id(key)
+        if full_rerun:
+            fragment_id = ""
         trigger = WidgetState(id=widget_id, trigger_value=True)
         others = [s for s in self.widget_states() if s.id != widget_id]
         return await self.rerun([*others, trigger], fragment_id)
@@ -414,6 +424,8 @@ class Report:
     cpu_click_s: float | None = None
     rss_mb: list[tuple[float, float]] = field(default_factory=list)  # (t, MB) each second
     wall_s: float = 0.0
+    client_cpu_s: float = 0.0  # this generator's own CPU time, to show it is not the limit
+    full_rerun: bool = False
 
     def percentile(self, q: float) -> float | None:
         """Nearest-rank percentile of the click latencies (q in 0..100)."""
@@ -439,6 +451,9 @@ class Report:
             "rss_start_mb": self.rss_mb[0][1] if self.rss_mb else None,
             "rss_peak_mb": max((mb for _, mb in self.rss_mb), default=None),
             "rss_end_mb": self.rss_mb[-1][1] if self.rss_mb else None,
+            "rss_every_10s_mb": [round(mb) for t, mb in self.rss_mb][::10],
+            "client_cpu_s": self.client_cpu_s, "wall_s": self.wall_s,
+            "full_rerun": self.full_rerun,
         }
 
 
@@ -462,7 +477,7 @@ async def learner_clicks(learner: Learner, rng: random.Random, deadline: float,
             return
         await asyncio.sleep(pause)
         report.clicks += 1
-        run = await learner.click(key)
+        run = await learner.click(key, full_rerun=report.full_rerun)
         report.finished += 1
         report.click_s.append(run.seconds)
         report.click_kb.append(run.bytes / 1024)
@@ -473,7 +488,8 @@ async def learner_clicks(learner: Learner, rng: random.Random, deadline: float,
 
 async def run_room(url: str, pid: int | None, learners: int, seconds: float,
                    query: str = DEFAULT_QUERY, seed: int = 0, key: str = NEXT_KEY,
-                   think: tuple[float, float] = (1.0, 3.0)) -> Report:
+                   think: tuple[float, float] = (1.0, 3.0),
+                   full_rerun: bool = False) -> Report:
     """Open ``learners`` sessions at once, then let each click ``key`` every ``think``
     seconds (uniform, seeded per learner) for ``seconds``.  CPU is measured separately
     for the page loads and for the clicking window."""
@@ -483,7 +499,8 @@ async def run_room(url: str, pid: int | None, learners: int, seconds: float,
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample_rss(pid, report, stop)) if pid else None
     room = [Learner(url, query, friendly) for _ in range(learners)]
-    started = time.perf_counter()
+    report.full_rerun = full_rerun
+    started, client_cpu = time.perf_counter(), time.process_time()
     try:
         cpu0 = cpu_seconds(pid) if pid else None
         loads = await asyncio.gather(*(one.open() for one in room), return_exceptions=True)
@@ -513,6 +530,7 @@ async def run_room(url: str, pid: int | None, learners: int, seconds: float,
             report.cpu_click_s = cpu_seconds(pid) - cpu1
     finally:
         report.wall_s = time.perf_counter() - started
+        report.client_cpu_s = time.process_time() - client_cpu
         stop.set()
         if sampler:
             await sampler
@@ -538,7 +556,11 @@ def print_report(summary: dict, errors: list[str]) -> None:
     print(f"  server CPU {f(summary['cpu_s_per_click'], 3)} s per click, "
           f"{f(summary['cpu_s_per_load'], 3)} s per page load")
     print(f"  server RSS start {f(summary['rss_start_mb'], 0)} MB, peak "
-          f"{f(summary['rss_peak_mb'], 0)} MB, end {f(summary['rss_end_mb'], 0)} MB")
+          f"{f(summary['rss_peak_mb'], 0)} MB, end {f(summary['rss_end_mb'], 0)} MB; "
+          f"every 10 s: {summary['rss_every_10s_mb']}")
+    print(f"  this generator used {f(summary['client_cpu_s'], 1)} CPU s in "
+          f"{f(summary['wall_s'], 1)} s" + (" (clicks sent as full reruns)"
+                                           if summary["full_rerun"] else ""))
     for message in errors[:10]:
         print(f"  error: {message}")
 
@@ -550,6 +572,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query", default=DEFAULT_QUERY, help="the page's query string")
     parser.add_argument("--key", default=NEXT_KEY, help="the key of the button to click")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--full-rerun", action="store_true",
+                        help="send clicks without their fragment id (rerun the whole page)")
     parser.add_argument("--url", help="a running server on loopback (default: start one)")
     parser.add_argument("--pid", type=int, help="the server's process id, with --url")
     parser.add_argument("--json", type=Path, help="write the summary and RSS series here")
@@ -569,7 +593,7 @@ def main(argv: list[str] | None = None) -> int:
         load_before = load_average()
         when = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
         report = asyncio.run(run_room(url, pid, opts.learners, opts.seconds, opts.query,
-                                      opts.seed, opts.key))
+                                      opts.seed, opts.key, full_rerun=opts.full_rerun))
         load_after = load_average()
     finally:
         if server is not None:
