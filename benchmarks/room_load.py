@@ -446,6 +446,10 @@ class Report:
             "kb_per_click": statistics.median(self.click_kb) if self.click_kb else None,
             "cpu_s_per_click": cpu / self.finished if cpu is not None and self.finished
             else None,
+            # How much of a core the server got while the learners clicked: near 1.0, the
+            # one process (one GIL) is the limit; well below it with slow clicks, the
+            # machine's other work is.
+            "server_cores_used": cpu / self.seconds if cpu is not None else None,
             "cpu_s_per_load": self.cpu_load_s / len(self.load_s)
             if self.cpu_load_s is not None and self.load_s else None,
             "rss_start_mb": self.rss_mb[0][1] if self.rss_mb else None,
@@ -554,7 +558,8 @@ def print_report(summary: dict, errors: list[str]) -> None:
     print(f"  page load p50 {f(summary['load_p50_s'])} s; {f(summary['kb_per_click'], 1)} "
           f"kB per click (median)")
     print(f"  server CPU {f(summary['cpu_s_per_click'], 3)} s per click, "
-          f"{f(summary['cpu_s_per_load'], 3)} s per page load")
+          f"{f(summary['cpu_s_per_load'], 3)} s per page load; "
+          f"{f(summary['server_cores_used'])} cores used while clicking")
     print(f"  server RSS start {f(summary['rss_start_mb'], 0)} MB, peak "
           f"{f(summary['rss_peak_mb'], 0)} MB, end {f(summary['rss_end_mb'], 0)} MB; "
           f"every 10 s: {summary['rss_every_10s_mb']}")
