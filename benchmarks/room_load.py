@@ -266,7 +266,10 @@ class Learner:
         run = Run()
         self.last_sent = message
         start = time.perf_counter()
-        await self.ws.send(message.SerializeToString())
+        try:
+            await self.ws.send(message.SerializeToString())
+        except ConnectionClosed as error:
+            raise LoadError(f"socket closed: {error}") from error
         await self._receive_until_finished(run, deadline=start + RECEIVE_TIMEOUT_S)
         run.seconds = time.perf_counter() - start
         return run
@@ -343,7 +346,7 @@ class Learner:
                 run.problems.append(f"exception element: {proto.type}: {proto.message[:200]}")
             elif element_kind == "alert" and self.friendly and self.friendly in proto.body:
                 run.problems.append("the app's error message")
-            widget_id = getattr(proto, "id", "") if element_kind != "plotly_chart" else ""
+            widget_id = getattr(proto, "id", "")
             if widget_id:
                 node.widget_id = widget_id
                 node.disabled = bool(getattr(proto, "disabled", False))

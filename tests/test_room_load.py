@@ -28,6 +28,7 @@ from benchmarks.room_load import (
     NEXT_KEY,
     Learner,
     LoadError,
+    Run,
     cpu_seconds,
     friendly_error_text,
     require_loopback,
@@ -86,6 +87,39 @@ def test_a_click_needs_a_real_enabled_button(hosted_server):
             await learner.click("step_back")  # enabled now
         finally:
             await learner.close()
+    run_async(scenario())
+
+
+def test_an_exception_or_the_apps_error_message_counts_as_a_problem():
+    """Real ForwardMsgs, built as the server builds them, fed to a learner's page."""
+    learner = Learner("http://127.0.0.1:1", DEFAULT_QUERY, friendly_error_text())
+    run = Run()
+    exception = ForwardMsg()
+    exception.metadata.delta_path.extend([0, 3])
+    exception.delta.new_element.exception.type = "ZeroDivisionError"
+    exception.delta.new_element.exception.message = "division by zero"
+    learner._apply_delta(exception, "run-1", run)
+    friendly = ForwardMsg()
+    friendly.metadata.delta_path.extend([0, 4])
+    friendly.delta.new_element.alert.body = friendly_error_text() + " (and the rest)"
+    learner._apply_delta(friendly, "run-1", run)
+    note = ForwardMsg()
+    note.metadata.delta_path.extend([0, 5])
+    note.delta.new_element.alert.body = "Press **Next** to compute the first phase."
+    learner._apply_delta(note, "run-1", run)
+    assert run.problems == ["exception element: ZeroDivisionError: division by zero",
+                            "the app's error message"]
+
+
+def test_a_dropped_socket_is_an_error_not_a_hang(hosted_server):
+    url, _ = hosted_server
+
+    async def scenario():
+        learner = Learner(url, DEFAULT_QUERY, friendly_error_text())
+        await learner.open()
+        await learner.ws.close()
+        with pytest.raises(LoadError, match="socket closed"):
+            await learner.click(NEXT_KEY)
     run_async(scenario())
 
 
