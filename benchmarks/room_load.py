@@ -106,7 +106,10 @@ def require_loopback(url: str) -> None:
     host = urllib.parse.urlsplit(url).hostname
     if not host:
         raise ValueError(f"no host in {url!r}")
-    addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError as error:
+        raise ValueError(f"cannot resolve {host!r}: {error}") from error
     if not addresses or not all(ipaddress.ip_address(a).is_loopback for a in addresses):
         raise ValueError(f"{url!r} is not on loopback: this tool only loads this machine")
 
@@ -140,7 +143,7 @@ def widget_state(kind: str, proto) -> WidgetState | None:
             state.int_value = int(number)  # NumberInput.tsx: setIntValue for INT
         else:
             state.double_value = number
-    elif kind in ("checkbox",):
+    elif kind == "checkbox":
         state.bool_value = proto.value if proto.set_value else proto.default
     elif kind == "slider":
         state.double_array_value.data.extend(proto.value if proto.set_value else proto.default)
@@ -595,7 +598,10 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         server = start_server(port)
         url, pid = f"http://127.0.0.1:{port}", server.pid
-    require_loopback(url)
+    try:
+        require_loopback(url)
+    except ValueError as error:
+        parser.error(str(error))
     try:
         wait_healthy(url)
         load_before = load_average()
