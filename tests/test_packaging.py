@@ -29,8 +29,8 @@ from tests.serving import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 # The test tools: never in requirements.txt, never in the Docker image.
-TEST_TOOLS = {"pytest", "hypothesis", "playwright", "pytest-playwright", "ruff", "torch",
-              "setuptools"}
+TEST_TOOLS = {"pytest", "hypothesis", "playwright", "pytest-playwright", "ruff", "websockets",
+              "threadpoolctl", "torch", "setuptools"}
 # Not copied into the build: output, environments and history.
 NOT_SOURCE = ("build", "dist", ".git", ".venv", "venv", ".ci-venv", "node_modules",
               "__pycache__", "*.pyc", "*.egg-info", ".pytest_cache", ".hypothesis",
@@ -281,3 +281,21 @@ def test_every_import_of_the_shipped_code_is_a_declared_dependency():
         if not dists & required:
             missing[module] = sorted(dists)
     assert not missing, f"imported but not in requirements.txt: {missing}"
+
+
+def test_every_import_of_the_tests_and_tools_is_declared():
+    """tests/, benchmarks/, exercises/ and deploy/ import only what the two lists install."""
+    folders = ("tests", "benchmarks", "exercises", "deploy")
+    sources = [p for folder in folders for p in (ROOT / folder).rglob("*.py")
+               if "__pycache__" not in p.parts]
+    declared = {requirement_name(line) for name in ("requirements.txt", "requirements-dev.txt")
+                for line in requirement_lines(ROOT / name)}
+    local = {*shipped_packages(), *folders, "app", "apphelpers", "serving", "_checks", "conftest"}
+    local |= {p.stem for p in (ROOT / "exercises").glob("*.py")}  # the learner's modules
+    providers = importlib.metadata.packages_distributions()
+    missing = {}
+    for module in sorted(third_party_imports(sources, local)):
+        dists = {normalise(d) for d in providers.get(module, [module])}
+        if not dists & declared:
+            missing[module] = sorted(dists)
+    assert not missing, f"imported but in neither requirements file: {missing}"
