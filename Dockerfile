@@ -17,9 +17,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# The dependencies first, so that a code change does not reinstall them.
-COPY requirements.txt .
-RUN pip install -r requirements.txt
+# The dependencies first, so that a code change does not reinstall them: what the app
+# runs on (requirements.txt, no test tools), at the versions CI tested (constraints.txt).
+COPY requirements.txt constraints.txt ./
+RUN pip install -r requirements.txt -c constraints.txt
 
 # The app (.dockerignore keeps tests, build output, git and venvs out); not writable by it.
 COPY . .

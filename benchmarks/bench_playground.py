@@ -1,6 +1,6 @@
 """How fast does a Next click redraw?  Prints figures; asserts nothing.
 
-    python benchmarks/bench_playground.py [--clicks 40]
+    python -m benchmarks.bench_playground [--clicks 40]      # from the repository root
 
 1. AppTest (server side only): the time of one rerun after a Next click, with
    64-16-8-10 (digits) and batch 8.  Target: median ≤ 150 ms.
@@ -16,12 +16,10 @@ import os
 import platform
 import re
 import statistics
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 QUERY = {"data": "digits", "hidden": "16-8", "batch": "8", "seed": "0"}
 

@@ -1,9 +1,11 @@
 """Load test of the hosted demo: N headless-Chromium visitors stepping through a pass at once.
 
-    python benchmarks/load_test.py                          # 6 users x 30 clicks x 3 waves
-    python benchmarks/load_test.py --users 2 --clicks 5 --waves 2      # a smoke run
-    python benchmarks/load_test.py --markdown benchmarks/RESULTS_load.md
-    python benchmarks/load_test.py --url http://127.0.0.1:8080 --pid 1234 --pid 1235
+    python -m benchmarks.load_test                          # 6 users x 30 clicks x 3 waves
+    python -m benchmarks.load_test --users 2 --clicks 5 --waves 2      # a smoke run
+    python -m benchmarks.load_test --markdown benchmarks/RESULTS_load.md
+    python -m benchmarks.load_test --url http://127.0.0.1:8080 --pid 1234 --pid 1235
+
+Run it from the repository root (it imports tests.serving from the checkout).
 
 Without ``--url`` the script starts one ``streamlit run app.py`` on a free loopback port
 (hosted mode: ``BP_PLAYGROUND_HOSTED=1``) and stops it at the end.  With ``--url`` it
@@ -59,9 +61,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.serving import free_port, wait_healthy
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from tests.serving import free_port, wait_healthy  # noqa: E402
 
 BUILD = ROOT / "build"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -767,7 +769,7 @@ def main(argv: list[str] | None = None) -> int:
         opts.json.parent.mkdir(parents=True, exist_ok=True)
         opts.json.write_text(json.dumps(result, indent=2))
     if opts.markdown:
-        command = "python benchmarks/load_test.py " + " ".join(
+        command = "python -m benchmarks.load_test " + " ".join(
             a for a in (argv if argv is not None else sys.argv[1:]))
         opts.markdown.write_text(markdown(result, command.strip()))
     o = result["overall"]

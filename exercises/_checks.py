@@ -13,7 +13,6 @@ is seen at once.
 from __future__ import annotations
 
 import os
-import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,15 +20,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-if str(ROOT) not in sys.path:  # so that bp_core imports when pytest runs from elsewhere
-    sys.path.insert(0, str(ROOT))
-
-from bp_core import Network, activations, datasets  # noqa: E402
+# bp_core and workshop import because the project is installed (pip install -e .), or
+# because pytest puts the project's root on sys.path (pythonpath in pyproject.toml).
+from bp_core import Network, activations, datasets
 
 # The same loader and tolerances as the app's Exercises page.
-from workshop.exercise_runner import ATOL, RTOL, import_fresh  # noqa: E402
+from workshop.exercise_runner import ATOL, RTOL, import_fresh
+
+HERE = Path(__file__).resolve().parent
 
 ENV_VAR = "BP_EXERCISES_DIR"
 

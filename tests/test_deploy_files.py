@@ -2,15 +2,15 @@
 
 No Docker engine runs on the test machines, so the image is never built here; these
 tests check what a build would rely on: the files it copies and runs exist and are not
-ignored, requirements.txt covers the app's imports, the ports agree, the Streamlit
-options are real ones, and the HEALTHCHECK command works against a running app.
+ignored, it installs requirements.txt at the pinned versions and no test tool, the ports
+agree, the Streamlit options are real ones, and the HEALTHCHECK command works against a
+running app.  That requirements.txt covers the app's imports is checked in
+test_packaging.py.
 """
 
 from __future__ import annotations
 
-import ast
 import fnmatch
-import importlib.metadata
 import json
 import re
 import shlex
@@ -21,9 +21,10 @@ from pathlib import Path
 
 from streamlit import config as st_config
 
+from tests.test_packaging import TEST_TOOLS, requirement_name, shipped_packages
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "Dockerfile"
-APP_PACKAGES = ("playground", "bp_core", "workshop")
 
 
 def instructions() -> list[tuple[str, str]]:
@@ -87,8 +88,9 @@ def dockerignore_patterns() -> list[str]:
 
 
 def app_files() -> list[Path]:
-    files = [ROOT / "app.py", ROOT / "requirements.txt", ROOT / ".streamlit" / "config.toml"]
-    for package in APP_PACKAGES:
+    files = [ROOT / "app.py", ROOT / "requirements.txt", ROOT / "constraints.txt",
+             ROOT / ".streamlit" / "config.toml"]
+    for package in shipped_packages():
         files += [p for p in (ROOT / package).rglob("*")
                   if p.is_file() and "__pycache__" not in p.parts]
     if (ROOT / "exercises").is_dir():  # the Exercises page reads them (not when hosted)
@@ -108,13 +110,25 @@ def test_hosted_mode_is_set():
     assert env().get("BP_PLAYGROUND_HOSTED") == "1"
 
 
-def test_requirements_are_copied_and_installed():
-    assert (ROOT / "requirements.txt").is_file()
+def test_requirements_are_copied_and_installed_at_the_pinned_versions():
+    assert (ROOT / "requirements.txt").is_file() and (ROOT / "constraints.txt").is_file()
     copies = [rest for word, rest in instructions() if word == "COPY"]
-    assert "requirements.txt ." in copies and ". ." in copies
-    assert copies.index("requirements.txt .") < copies.index(". .")  # cached layer first
+    assert "requirements.txt constraints.txt ./" in copies and ". ." in copies
+    # The dependencies' layer first, so that a code change does not reinstall them.
+    assert copies.index("requirements.txt constraints.txt ./") < copies.index(". .")
     runs = [rest for word, rest in instructions() if word == "RUN"]
-    assert any(re.search(r"pip install (.* )?-r requirements\.txt", r) for r in runs)
+    installs = [r for r in runs if "pip install" in r]
+    assert installs == ["pip install -r requirements.txt -c constraints.txt"]
+
+
+def test_the_image_installs_no_test_tool():
+    installs = " ".join(rest for word, rest in instructions()
+                        if word == "RUN" and "pip install" in rest)
+    assert "[test]" not in installs and "requirements-dev" not in installs
+    required = {requirement_name(line) for line in (ROOT / "requirements.txt").read_text()
+                .splitlines() if line.strip() and not line.startswith("#")}
+    assert not required & TEST_TOOLS
+    assert dockerignored("requirements-dev.txt", dockerignore_patterns())
 
 
 def test_cmd_runs_the_app_on_the_exposed_port():
@@ -151,32 +165,6 @@ def test_dockerignore_keeps_the_app_and_drops_the_rest():
     for path in (".git/config", "tests/conftest.py", "build/x.png", ".venv/bin/python",
                  "playground/__pycache__/x.pyc", ".streamlit/secrets.toml"):
         assert dockerignored(path, patterns), path
-
-
-def test_requirements_cover_the_apps_imports():
-    """Every third-party module the app imports is in requirements.txt."""
-    required = set()
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        name = re.match(r"\s*([A-Za-z0-9_.\-]+)", line.split("#", 1)[0])
-        if name:
-            required.add(re.sub(r"[-_.]+", "-", name.group(1)).lower())
-    local = {*APP_PACKAGES, "app", "exercises"}
-    imported = set()
-    sources = [ROOT / "app.py"] + [p for pkg in APP_PACKAGES for p in (ROOT / pkg).rglob("*.py")]
-    for path in sources:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                imported |= {a.name.split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                imported.add(node.module.split(".")[0])
-    third_party = imported - local - set(sys.stdlib_module_names) - {"__future__"}
-    providers = importlib.metadata.packages_distributions()
-    missing = {}
-    for module in sorted(third_party):
-        dists = {re.sub(r"[-_.]+", "-", d).lower() for d in providers.get(module, [module])}
-        if not dists & required:
-            missing[module] = sorted(dists)
-    assert not missing, f"imported but not in requirements.txt: {missing}"
 
 
 def test_healthcheck_command_works_against_a_running_app(app_url):

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 def test_short_load_run_has_no_errors_and_measures_latency_and_memory(tmp_path):
     out = tmp_path / "load.json"
     run = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "load_test.py"), "--users", "2",
+        [sys.executable, "-m", "benchmarks.load_test", "--users", "2",
          "--clicks", "5", "--waves", "2", "--settle", "1", "--json", str(out),
          "--screenshots", str(SCREENSHOTS)],
         cwd=ROOT, capture_output=True, text=True, timeout=600)
