@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +28,7 @@ if str(ROOT) not in sys.path:  # so that bp_core imports when pytest runs from e
 from bp_core import Network, activations, datasets  # noqa: E402
 
 # The same loader and tolerances as the app's Exercises page.
+from workshop import tracebacks  # noqa: E402
 from workshop.exercise_runner import ATOL, RTOL, import_fresh  # noqa: E402
 
 ENV_VAR = "BP_EXERCISES_DIR"
@@ -54,12 +54,8 @@ def exercise_path(name: str) -> Path:
 
 def where(exc: BaseException, path: Path) -> str:
     """'line 17: z = a @ W' for the last line of the learner's file in the traceback."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if Path(f.filename).resolve() == path.resolve()]
-    if not frames:
-        return ""
-    f = frames[-1]
-    return f"\n  in {show(path)}, line {f.lineno}: {(f.line or '').strip()}"
+    line = tracebacks.where(exc, path)
+    return f"\n  in {show(path)}, {line}" if line else ""
 
 
 @dataclass

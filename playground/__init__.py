@@ -1,6 +1,7 @@
 """The Streamlit UI of Backprop Playground: thin wiring over bp_core.
 
-config.py    the setup: defaults, choices, URL parsing and validation (no Streamlit)
+config.py    the setup: Config, its choices and consistency checks (no Streamlit)
+params.py    the one parameter table: URL parsing and writing, widgets, forged-value rules
 i18n.py      the string catalogues (locales/*.json) and t()
 state.py     what lives in st.session_state and how it is (re)built
 sidebar.py   the setup widgets

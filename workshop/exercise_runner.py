@@ -24,7 +24,6 @@ import itertools
 import json
 import subprocess
 import sys
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +32,8 @@ import numpy as np
 from bp_core import Budget
 from bp_core import activations as acts
 from bp_core.network import Network, as_batch
+
+from . import tracebacks
 
 Array = np.ndarray
 
@@ -108,13 +109,9 @@ def import_fresh(path: str | Path, prefix: str = "learner"):
 
 def exception_text(exc: BaseException, path: str | Path) -> str:
     """'ValueError: …' plus the last line of the learner's file in the traceback."""
-    text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    target = Path(path).resolve()
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if Path(f.filename).resolve() == target]
-    if frames:
-        text += f"\n  line {frames[-1].lineno}: {(frames[-1].line or '').strip()}"
-    return text
+    text = tracebacks.exception_text(exc)
+    line = tracebacks.where(exc, path)
+    return f"{text}\n  {line}" if line else text
 
 
 def _copies(arrays) -> list[Array]:
