@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from bp_core import activations, datasets, limits, losses
 from bp_core.init import INITS
@@ -72,7 +72,12 @@ def paired_loss(out: str) -> str:
 
 @dataclass(frozen=True)
 class Config:
-    """The whole setup of a network and its training; what a shared link carries."""
+    """The whole setup of a network and its training; what a shared link carries.
+
+    hidden: the hidden layers' sizes, (4, 2) for a 2-4-2-1 network on xor; () for
+    none.  The other fields are names from bp_core's registries (act, out, loss,
+    init) and numbers within the app's limits.  One row of playground.params per field.
+    """
 
     data: str = "xor"
     hidden: tuple[int, ...] = (4, 2)
@@ -85,8 +90,6 @@ class Config:
     seed: int = 0
     l2: float = 0.0
     epochs: int = 50
-    # extra keys a link may carry that are not network setup
-    extras: dict = field(default_factory=dict, compare=False)
 
     @property
     def sizes(self) -> list[int]:

@@ -1,4 +1,9 @@
-"""Workshop mode: the scenario box of a preset, and predict-then-reveal questions."""
+"""The scenario box of a preset in force, and workshop mode's predict-then-reveal questions.
+
+Both are drawn on the step tab: the scenario box whenever a preset is in force (in
+play and workshop modes), the questions only in workshop mode.  (The words preset,
+scenario and workshop are explained in playground.presets.)
+"""
 
 from __future__ import annotations
 
