@@ -138,7 +138,6 @@ NAMES: list[Param] = [
 ]
 
 TABLE: list[Param] = PAGE + SETUP + NAMES
-BY_NAME: dict[str, Param] = {p.name: p for p in TABLE}
 PARAMS = [p.name for p in SETUP]  # data, hidden, act, ...: what a Config carries
 # Controls an instructor can lock (greyed out) or hide: the setup, the buttons of the
 # train, check and save tabs, and the page controls that may be locked.

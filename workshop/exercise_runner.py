@@ -37,6 +37,10 @@ from . import tracebacks
 
 Array = np.ndarray
 
+# The line the child (workshop/exercise_child.py) prints before its JSON result: the
+# learner's code may print too, and everything before the last marker is theirs.
+MARKER = "---exercise-result---"
+
 # A learner's sums may run in another order than bp_core's: equal within these.
 RTOL = 1e-7
 ATOL = 1e-10
@@ -253,8 +257,6 @@ def compare_bounded(name: str, module_path: str | Path, net: Network, X, Y,
     the child is killed.  Raises RuntimeError if the child died without a result
     (for example the learner's code called os._exit).
     """
-    from .exercise_child import MARKER
-
     if name not in EXERCISES:
         raise ValueError(f"unknown exercise {name!r}; choose one of {', '.join(EXERCISES)}")
     request = json.dumps({"name": name, "path": str(module_path), "net": net.to_json(),
