@@ -34,10 +34,11 @@ def init_from_url() -> None:
         return
     visitor.url_read = True
     link, problems = params.parse_link(st.query_params.to_dict())
+    widgets = session.widgets()
+    for param in params.PAGE:  # the language, the mode and the scenario box
+        widgets[param.widget_key] = link.page[param.name]
     if link.page["preset"]:
         choose_preset(link.page["preset"])
-    visitor.mode = link.page["mode"]
-    visitor.lang = link.page["lang"]
     visitor.locks, visitor.hidden_controls = link.lock, link.hide
     seed_widgets(link.config)
     visitor.url_problems = problems
@@ -220,7 +221,9 @@ def setup_ui() -> cfg.Config:
 
 def write_url(config: cfg.Config) -> None:
     """Make the address bar a link to this setup (keeping the link's locks and hides)."""
-    page = {"preset": visitor.preset, "mode": visitor.mode, "lang": visitor.lang}
+    widgets = session.widgets()
+    page = {param.name: widgets.get(param.widget_key) for param in params.PAGE}
+    page["preset"] = visitor.preset  # the scenario in force, whatever the box shows
     wanted = params.link_query(config, page, st.query_params.to_dict())
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)

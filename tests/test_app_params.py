@@ -146,3 +146,18 @@ def test_every_lockable_row_is_locked_and_hidden_by_its_name():
     at = start({**SIX_LAYERS, "hide": names})
     assert set(drawn_widgets(at)) == {"lang"}
     assert not at.warning
+
+
+@pytest.mark.parametrize("param,good,bad,why", [
+    (params.Param("momentum", "stops", [0.0, 0.5, 0.9], (0.0, 1.0)), "0.5", "1.5", "number"),
+    (params.Param("steps", "whole", bounds=(1, 9)), "9", "10", "whole"),
+    (params.Param("colour", "choice", ["red", "blue"]), "blue", "green", "one_of"),
+    (params.Param("layers", "hidden", bounds=(1, 8)), "3-2", "3,2", "hidden_format"),
+])
+def test_a_new_row_parses_and_writes_by_its_kind_alone(param, good, bad, why):
+    # What a row added to the table gets without another line of code: its link text
+    # read and written back, and a bad one refused with the reason its kind gives.
+    value, problem = params.parse_value(param, good)
+    assert problem is None and params.write_value(param, value) == good
+    value, problem = params.parse_value(param, bad)
+    assert value is None and problem[0] == why
