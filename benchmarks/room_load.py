@@ -307,6 +307,9 @@ class Learner:
                     self.max_cache_age = msg.new_session.config.max_cached_message_age
             elif kind == "delta":
                 self._apply_delta(msg, run_id, run)
+            elif kind == "navigation":
+                # st.navigation names the page that ran; the next click must say it too.
+                self.page_script_hash = msg.navigation.page_script_hash
             elif kind == "page_info_changed":
                 # The app rewrote the address bar; the browser sends the new query string.
                 self.query = msg.page_info_changed.query_string

@@ -13,7 +13,6 @@ is seen at once.
 from __future__ import annotations
 
 import os
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import pytest
 from bp_core import Network, activations, datasets
 
 # The same loader and tolerances as the app's Exercises page.
+from workshop import tracebacks
 from workshop.exercise_runner import ATOL, RTOL, import_fresh
 
 HERE = Path(__file__).resolve().parent
@@ -52,12 +52,8 @@ def exercise_path(name: str) -> Path:
 
 def where(exc: BaseException, path: Path) -> str:
     """'line 17: z = a @ W' for the last line of the learner's file in the traceback."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if Path(f.filename).resolve() == path.resolve()]
-    if not frames:
-        return ""
-    f = frames[-1]
-    return f"\n  in {show(path)}, line {f.lineno}: {(f.line or '').strip()}"
+    line = tracebacks.where(exc, path)
+    return f"\n  in {show(path)}, {line}" if line else ""
 
 
 @dataclass

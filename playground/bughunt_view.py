@@ -19,6 +19,7 @@ from . import work
 from .charts import show
 from .check_view import explain
 from .i18n import t
+from .session import visitor
 from .translate import fig_tr
 
 BY_ID = {d["id"]: d for d in DEFECTS}
@@ -38,7 +39,7 @@ CANDIDATES = sorted(
 def _engine_network():
     """The current network if Nielsen's code computes it (sigmoid, quadratic), else a
     sigmoid/quadratic copy of its weights, which is what the tutorial's code knows."""
-    net = st.session_state["net"]
+    net = visitor.net
     return net if bughunt.is_supported(net) else bughunt.sigmoid_network(net.weights, net.biases)
 
 
@@ -49,7 +50,7 @@ def run_symptoms(defect: str) -> dict:
     perturbs at most limits.APP_GRADCHECK_ENTRIES cells of each W and b, and the
     two training runs stop when the budget is spent; ``out["stopped"]`` says so.
     """
-    net, stepper = _engine_network().copy(), st.session_state["stepper"]
+    net, stepper = _engine_network().copy(), visitor.stepper
     X, Y = stepper.X[: bughunt.MAX_EXAMPLES], stepper.Y[: bughunt.MAX_EXAMPLES]
     budget = work.budget("bughunt")
     engine = bughunt.BuggyNetwork(net.weights, net.biases, {defect})
@@ -91,7 +92,7 @@ def symptoms_ui(result: dict) -> None:
         st.code(result["error"]["traceback"], language="text")
     else:
         check = result["check"]
-        explain(check, st.session_state["net"], "bughunt")
+        explain(check, visitor.net, "bughunt")
         verdict = t("pass") if check.passed else t("fail")
         st.markdown(
             t(
@@ -114,17 +115,17 @@ def symptoms_ui(result: dict) -> None:
 
 
 def _on_reveal() -> None:
-    defect = st.session_state["bug_defect"]
-    guess = st.session_state.get("bug_guess")
+    defect = visitor.bug_defect
+    guess = visitor.bug_guess
     right = guess == BY_ID[defect]["buggy"]
-    st.session_state.setdefault("bug_revealed", {})[defect] = {"guess": guess, "right": right}
+    visitor.bug_revealed[defect] = {"guess": guess, "right": right}
 
 
 def bughunt_view() -> None:
     st.header(t("bughunt_header"))
     st.markdown(t("bughunt_intro"))
     st.code(TUTORIAL_SOURCE, language="python", line_numbers=True)
-    net = st.session_state["net"]
+    net = visitor.net
     if not bughunt.is_supported(net):
         st.info(t("bughunt_sigmoid_copy"))
     defect = st.radio(
@@ -132,14 +133,14 @@ def bughunt_view() -> None:
         DEFECT_IDS,
         key="bug_defect",
         horizontal=True,
-        format_func=lambda d, lang=st.session_state.get("lang"): t(
+        format_func=lambda d, lang=visitor.lang: t(
             "bughunt_bug_n", lang, n=DEFECT_IDS.index(d) + 1
         ),
     )
     if st.button(t("bughunt_run"), key="bug_run", type="primary"):
         with st.spinner(t("bughunt_running")):
-            st.session_state.setdefault("bug_symptoms", {})[defect] = run_symptoms(defect)
-    result = st.session_state.get("bug_symptoms", {}).get(defect)
+            visitor.bug_symptoms[defect] = run_symptoms(defect)
+    result = visitor.bug_symptoms.get(defect)
     if result is None:
         st.caption(t("bughunt_press_run"))
         return
@@ -149,9 +150,9 @@ def bughunt_view() -> None:
         t("bughunt_reveal"),
         key="bug_reveal",
         on_click=_on_reveal,
-        disabled=st.session_state.get("bug_guess") is None,
+        disabled=visitor.bug_guess is None,
     )
-    revealed = st.session_state.get("bug_revealed", {}).get(defect)
+    revealed = visitor.bug_revealed.get(defect)
     if revealed:
         d = BY_ID[defect]
         (st.success if revealed["right"] else st.warning)(
@@ -159,5 +160,5 @@ def bughunt_view() -> None:
         )
         st.code(f"- {d['buggy']}\n+ {d['fixed']}", language="diff")
         st.markdown(t(f"bughunt_explain_{defect}"))
-    found = sum(1 for r in st.session_state.get("bug_revealed", {}).values() if r["right"])
+    found = sum(1 for r in visitor.bug_revealed.values() if r["right"])
     st.caption(t("bughunt_score", found=found, total=len(DEFECT_IDS)))

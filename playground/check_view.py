@@ -11,24 +11,25 @@ from bp_core.gradcheck import TOLERANCE
 from . import work
 from .charts import show
 from .i18n import t
+from .session import visitor
 from .translate import fig_tr
 
 
 def gradcheck_view() -> None:
     st.markdown(t("gradcheck_intro", tol=TOLERANCE))
-    locked = "gradcheck" in st.session_state.get("locks", ())
-    if "gradcheck" not in st.session_state.get("hidden_controls", ()):
+    locked = "gradcheck" in visitor.locks
+    if "gradcheck" not in visitor.hidden_controls:
         if st.button(t("gradcheck_button"), key="gradcheck", disabled=locked):
-            stepper, net, config = (st.session_state[k] for k in ("stepper", "net", "config"))
+            stepper, net, config = visitor.stepper, visitor.net, visitor.config
             with st.spinner(t("gradcheck_running")):
-                st.session_state["gradcheck_result"] = run_gradcheck(
+                visitor.gradcheck_result = run_gradcheck(
                     net.copy(), stepper.X, stepper.Y, config.l2
                 )
-    result = st.session_state.get("gradcheck_result")
+    result = visitor.gradcheck_result
     if result is None:
         st.caption(t("gradcheck_nothing_yet"))
         return
-    explain(result, st.session_state["net"])
+    explain(result, visitor.net)
     show(figures.gradcheck_figure(result, tr=fig_tr), key="gradcheck_bars")
     rows = [
         {

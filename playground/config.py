@@ -1,8 +1,10 @@
-"""The playground's setup: every URL parameter, its default, its choices and its check.
+"""The playground's setup: the Config a link carries, its choices and its checks.
 
-One place for each fact: the sidebar, the URL parser and the tests all read the
-names and bounds from here, and the bounds themselves come from bp_core.limits.
-Nothing here imports Streamlit, so the parsing is tested on its own.
+The facts about the setup live here: the choices of each setting, the data sets'
+shapes, the Config dataclass and its consistency rules (fix), and how a number in a
+link may be written.  The table that turns them into URL parameters and widgets is
+playground.params; the bounds themselves come from bp_core.limits.  Nothing here
+imports Streamlit, so the parsing is tested on its own.
 
 A value that fails its check falls back to the default and produces a warning
 that names the parameter.  The warning never repeats the value itself: it came
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from bp_core import activations, datasets, limits, losses
 from bp_core.init import INITS
@@ -23,11 +25,11 @@ DATASETS = list(datasets.GENERATORS)
 HIDDEN_ACTIVATIONS = activations.HIDDEN_ACTIVATIONS
 OUTPUT_ACTIVATIONS = activations.OUTPUT_ACTIVATIONS
 LOSSES = list(losses.LOSSES)
+INITS = list(INITS)
 
 # Learning rates on a log scale: 1, 2, 3, 5 per decade (0.5 for Mazur, 3.0 for Nielsen).
 LEARNING_RATES = [float(f"{m}e{e}") for e in range(-4, 2) for m in (1, 2, 3, 5)] + [100.0]
 L2_CHOICES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 1.0]
-BATCH_CHOICES = [1, 2, 4, 8, 16, 32, 64]
 N_SAMPLES = 200  # points in each generated 2-D or sine data set
 TEST_FRACTION = 0.25
 
@@ -70,7 +72,12 @@ def paired_loss(out: str) -> str:
 
 @dataclass(frozen=True)
 class Config:
-    """The whole setup of a network and its training; what a shared link carries."""
+    """The whole setup of a network and its training; what a shared link carries.
+
+    hidden: the hidden layers' sizes, (4, 2) for a 2-4-2-1 network on xor; () for
+    none.  The other fields are names from bp_core's registries (act, out, loss,
+    init) and numbers within the app's limits.  One row of playground.params per field.
+    """
 
     data: str = "xor"
     hidden: tuple[int, ...] = (4, 2)
@@ -83,8 +90,6 @@ class Config:
     seed: int = 0
     l2: float = 0.0
     epochs: int = 50
-    # extra keys a link may carry that are not network setup
-    extras: dict = field(default_factory=dict, compare=False)
 
     @property
     def sizes(self) -> list[int]:
@@ -94,25 +99,8 @@ class Config:
         """What, when changed, means a new network built from the seed."""
         return (self.data, self.hidden, self.act, self.out, self.loss, self.init, self.seed)
 
-    def to_query(self) -> dict[str, str]:
-        """The URL parameters for this setup (always the full set, so links are exact)."""
-        return {
-            "data": self.data,
-            "hidden": "-".join(map(str, self.hidden)) or "0",
-            "act": self.act,
-            "out": self.out,
-            "loss": self.loss,
-            "init": self.init,
-            "lr": f"{self.lr:g}",
-            "batch": str(self.batch),
-            "seed": str(self.seed),
-            "l2": f"{self.l2:g}",
-            "epochs": str(self.epochs),
-        }
-
 
 DEFAULT = Config()
-PARAMS = list(DEFAULT.to_query())  # data, hidden, act, out, loss, init, lr, ...
 MAX_PARAM_CHARS = 64  # longer URL values are refused before parsing
 
 
@@ -165,7 +153,7 @@ HIDDEN_TEXT = re.compile(r"[0-9]+(-[0-9]+)*", re.ASCII)  # 16-8
 HIDDEN_DIGITS = 4  # a size with more digits is over any limit, whatever its value
 
 
-def _parse_hidden(text: str) -> tuple[int, ...]:
+def parse_hidden(text: str) -> tuple[int, ...]:
     """Hidden sizes from text such as "16-8"; ValueError unless it is sizes joined by '-'.
 
     Too many layers, or sizes of 0 or over the limit, are not refused here but by
@@ -181,7 +169,7 @@ def _parse_hidden(text: str) -> tuple[int, ...]:
     return tuple(int(p) if len(p) <= HIDDEN_DIGITS else over for p in text.split("-"))
 
 
-def _parse_float(text: str, lo: float, hi: float) -> float:
+def parse_float(text: str, lo: float, hi: float) -> float:
     if not DECIMAL.fullmatch(text):
         raise ValueError
     value = float(text)  # "1e999" is inf: refused below
@@ -190,7 +178,7 @@ def _parse_float(text: str, lo: float, hi: float) -> float:
     return value
 
 
-def _parse_int(text: str, lo: int, hi: int) -> int:
+def parse_int(text: str, lo: int, hi: int) -> int:
     if not WHOLE.fullmatch(text):  # no signs, no "1e9", no "1_0", no "٣"
         raise ValueError
     value = int(text)
@@ -209,94 +197,6 @@ def nearest(choices: list[float], value: float) -> float:
         return choices[0]
     positive = [c for c in choices if c > 0]
     return min(positive, key=lambda c: abs(math.log(c) - math.log(value)))
-
-
-# The log-scale sliders and their stops: a link's value between stops is moved to one.
-SLIDER_STOPS = {"lr": LEARNING_RATES, "l2": L2_CHOICES}
-SNAP_TOLERANCE = 1e-9  # relative: "0.30000000001" is the stop 0.3, with no warning
-
-
-def snap(config: Config, from_link: set[str], problems: list[Problem]) -> Config:
-    """Move lr and l2 to their sliders' nearest stops, so the widgets can show them.
-
-    A value the link gave that moves gets a warning naming the stop used (ours, never
-    the link's text); values from the base (a preset) are ours and move silently.
-    """
-    for name, stops in SLIDER_STOPS.items():
-        value = getattr(config, name)
-        stop = nearest(stops, value)
-        if name in from_link and not math.isclose(stop, value, rel_tol=SNAP_TOLERANCE):
-            stops_text = ", ".join(f"{s:g}" for s in stops)
-            problems.append((name, "snapped", {"value": f"{stop:g}", "stops": stops_text}))
-        config = replace(config, **{name: stop})
-    return config
-
-
-def parse_query(
-    query: dict[str, str | list[str]], base: Config = DEFAULT
-) -> tuple[Config, list[Problem]]:
-    """Turn URL parameters into a valid Config and a list of Problems.
-
-    Parameters that are absent keep their value from ``base`` (the defaults, or a
-    workshop preset).  Unknown parameters are ignored (other parts of the app read
-    their own).  Never raises.
-    """
-    problems: list[Problem] = []
-    values: dict[str, object] = {}
-
-    def raw(name: str) -> str | None:
-        value = query.get(name)
-        if isinstance(value, list):
-            value = value[-1] if value else None
-        if value is None:
-            return None
-        value = str(value)
-        if len(value) > MAX_PARAM_CHARS:
-            problems.append((name, "too_long", {}))
-            return None
-        return value.strip()
-
-    def choose(name: str, choices: list[str]) -> None:
-        value = raw(name)
-        if value is None:
-            return
-        if value in choices:
-            values[name] = value
-        else:
-            problems.append((name, "one_of", {"choices": ", ".join(choices)}))
-
-    def number(name: str, parse, why: str, *bounds) -> None:
-        value = raw(name)
-        if value is None:
-            return
-        try:
-            values[name] = parse(value, *bounds)
-        except (ValueError, OverflowError):
-            problems.append((name, why, {"lo": f"{bounds[0]:g}", "hi": f"{bounds[1]:g}"}))
-
-    choose("data", DATASETS)
-    choose("act", HIDDEN_ACTIVATIONS)
-    choose("out", OUTPUT_ACTIVATIONS)
-    choose("loss", LOSSES)
-    choose("init", INITS)
-    number("lr", _parse_float, "number", limits.APP_MIN_LR, limits.APP_MAX_LR)
-    number("l2", _parse_float, "number", 0.0, limits.APP_MAX_L2)
-    number("batch", _parse_int, "whole", 1, limits.APP_MAX_BATCH)
-    number("seed", _parse_int, "whole", 0, limits.APP_MAX_SEED)
-    number("epochs", _parse_int, "whole", 1, limits.APP_MAX_EPOCHS)
-    hidden_text = raw("hidden")
-    if hidden_text is not None:
-        try:
-            values["hidden"] = _parse_hidden(hidden_text)  # fix() checks the limits
-        except ValueError:
-            problems.append(("hidden", "hidden_format", {}))
-
-    config = replace(base, **values)
-    if "loss" not in values and config.loss not in losses.valid_losses(config.out):
-        # The link chose an output but no loss: pick one that pairs, without a warning.
-        config = replace(config, loss=paired_loss(config.out))
-    config = snap(config, set(values), problems)
-    return fix(config, problems)
 
 
 def fix(config: Config, problems: list[Problem] | None = None) -> tuple[Config, list[Problem]]:
@@ -319,38 +219,6 @@ def fix(config: Config, problems: list[Problem] | None = None) -> tuple[Config, 
         problems.append(("loss", "loss_pair", {"loss": config.loss, "out": config.out}))
         config = replace(config, loss=losses.valid_losses(config.out)[0])
     return config, problems
-
-
-def as_dict(config: Config) -> dict:
-    d = asdict(config)
-    d.pop("extras")
-    return d
-
-
-# Controls an instructor can lock (greyed out) or hide with ?lock=… or ?hide=….
-CONTROLS = PARAMS + ["train", "gradcheck", "upload", "mode", "preset"]
-
-
-def parse_names(text: str | list[str], param: str) -> tuple[list[str], list[Problem]]:
-    """Parse a comma-separated list of control names, such as lock=hidden,lr.
-
-    Unknown names are dropped.  If some names were known, those apply, and the warning
-    ("unknown_names") says so with a count of the others, never their text; if none
-    were, nothing applies, which is the default ("one_of").
-    """
-    if isinstance(text, list):
-        text = ",".join(text)
-    if len(text) > 512:
-        return [], [(param, "too_long", {})]
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    good = [name for name in names if name in CONTROLS]
-    unknown = {name for name in names if name not in CONTROLS}
-    choices = ", ".join(CONTROLS)
-    if not unknown:
-        return good, []
-    if not good:
-        return good, [(param, "one_of", {"choices": choices})]
-    return good, [(param, "unknown_names", {"n": len(unknown), "choices": choices})]
 
 
 MODES = ["play", "workshop", "bughunt", "exercises"]

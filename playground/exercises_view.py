@@ -16,6 +16,7 @@ from workshop.exercise_runner import EXERCISES, compare_bounded
 from .charts import show
 from .hosting import exercises_dir, is_hosted
 from .i18n import t
+from .session import visitor
 from .translate import fig_tr
 from .work import budget
 
@@ -30,13 +31,13 @@ def exercises_view() -> None:
         t("exercises_choose"),
         list(EXERCISES),
         key="exercise",
-        format_func=lambda n, lang=st.session_state.get("lang"): t(f"exercise_{n}", lang),
+        format_func=lambda n, lang=visitor.lang: t(f"exercise_{n}", lang),
     )
     path = exercises_dir() / f"{name}.py"
     st.caption(t("exercises_file", path=str(path)))
     if not st.button(t("exercises_run"), key="exercise_run", type="primary"):
         return
-    net, stepper, config = (st.session_state[k] for k in ("net", "stepper", "config"))
+    net, stepper, config = visitor.net, visitor.stepper, visitor.config
     try:
         # In a child process under the exercise budget: an endless loop in the
         # learner's file ends with it, and so does leaving the page.

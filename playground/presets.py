@@ -1,4 +1,14 @@
-"""Workshop scenarios (``?preset=NAME``): a setup, a starting network, and what to look for.
+"""The presets (``?preset=NAME``): a setup, a starting network, and what to look for.
+
+Three words name three things, and they are easy to mix up:
+  - a *preset* is the data here (``Preset``) and the URL parameter ``?preset=NAME``:
+    the setup it sets, its starting network, the settings it owns;
+  - a *scenario* is what the learner sees of a preset while it is in force: the box
+    of text and its picture above the steps (workshop_view.scenario_ui).  "The
+    scenario in force" is the session's ``preset`` (playground.session);
+  - *workshop* is a mode (``?mode=workshop``, one of the pages): the play page with a
+    prediction asked before each backward phase.  A preset opens in any mode; its
+    scenario box is shown on the play and workshop pages.
 
 Each preset is plain data: the Config it sets, an optional function that builds
 the starting network (Mazur's post fixes its weights), whether biases are

@@ -14,8 +14,9 @@ import streamlit as st
 from bp_core import Network, limits
 
 from . import config as cfg
-from . import sidebar, state
+from . import params, sidebar, state
 from .i18n import t
+from .session import visitor
 from .text import as_text
 
 
@@ -48,13 +49,13 @@ def parse_upload(data: bytes, config: cfg.Config) -> tuple[Network, cfg.Config]:
 
 def on_upload() -> None:
     """Callback: runs before the widgets are drawn, so it may reseed them."""
-    upload = st.session_state.get("upload")
+    upload = visitor.upload
     if upload is None:
         return
     try:
         if upload.size > limits.APP_UPLOAD_BYTES:  # before reading it into memory
             raise ValueError(t("upload_too_big", limit=limits.APP_UPLOAD_BYTES))
-        net, new = parse_upload(upload.getvalue(), st.session_state["config"])
+        net, new = parse_upload(upload.getvalue(), visitor.config)
     except ValueError as err:
         # The message may quote the file's contents: st.error shows it as markdown, so
         # it goes through as_text, which escapes markup.
@@ -66,12 +67,12 @@ def on_upload() -> None:
 
 
 def save_view() -> None:
-    config = st.session_state["config"]
+    config = visitor.config
     st.markdown(f"**{t('share_header')}**")
-    st.code("?" + urlencode(config.to_query()), language=None)
+    st.code("?" + urlencode(params.to_query(config)), language=None)
     st.caption(t("share_caption"))
     st.markdown(f"**{t('save_header')}**")
-    net = st.session_state["net"]
+    net = visitor.net
     st.download_button(
         t("download_button"),
         net.to_json(),
@@ -79,13 +80,13 @@ def save_view() -> None:
         mime="application/json",
         key="download",
     )
-    if "upload" not in st.session_state.get("hidden_controls", ()):
+    if "upload" not in visitor.hidden_controls:
         st.file_uploader(
             t("upload_label"),
             type=["json"],
             key="upload",
             on_change=on_upload,
-            disabled="upload" in st.session_state.get("locks", ()),
+            disabled="upload" in visitor.locks,
             help=t("upload_help", limit=limits.APP_UPLOAD_BYTES // 1000),
         )
     state.show_messages()

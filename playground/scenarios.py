@@ -1,10 +1,14 @@
-"""Numbers behind the workshop scenarios' pictures, computed with bp_core (no Streamlit)."""
+"""Numbers behind the scenario boxes' pictures, computed with bp_core.
+
+Pure functions of networks and data: no Streamlit and no session, so each is tested
+on its own.  (A scenario is what the learner sees of a preset: see playground.presets.)
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from bp_core import Budget, Network, datasets, train
+from bp_core import Budget, Network, train
 
 from .presets import SLOWDOWN_START
 
@@ -120,5 +124,3 @@ def learning_rate_sweep(net: Network, data, batch_size: int, seed: int,
         out[rate] = result.history.train_loss + ([float("inf")] if result.diverged else [])
     return out
 
-
-__all__ = ["dead_units", "datasets", "learning_rate_sweep", "mazur_numbers", "slowdown_curves"]

@@ -1,17 +1,8 @@
-"""Per-visitor state: everything lives in st.session_state, never in module globals.
+"""Per-visitor state: everything lives in the session (playground.session), never in
+module globals.
 
-Keys (a contract that tests and later work rely on):
-  "net"          the current bp_core.Network
-  "stepper"      the bp_core.Stepper of the pass in progress, or None
-  "config"       the playground.config.Config the net was built from
-  "arch"         Config.architecture() of the net, to tell when to rebuild
-  "batch_index"  which mini-batch of the training set the stepper uses
-  "history"      bp_core.train.History of the last Train click, or None
-  "net_before_train" the Network from before the last Train click (for Restore)
-  "gradcheck_result" the last bp_core.GradcheckResult, or None
-  "messages"     list of (level, text) shown once, then cleared
-  "pass_id"      counts the passes started in this session (tags predictions)
-  "lang", "mode", "preset", "locks", "hidden_controls": from the URL and the sidebar
+How the network, the data and the pass in progress are (re)built for a setup.  The
+keys themselves, and what each holds, are declared once in playground.session.
 """
 
 from __future__ import annotations
@@ -23,6 +14,7 @@ from bp_core import Network, Stepper, datasets
 from bp_core.datasets import Dataset
 
 from .config import N_SAMPLES, TEST_FRACTION, Config
+from .session import visitor
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -54,7 +46,7 @@ def batch_rows(n: int, batch_size: int, index: int, seed: int) -> np.ndarray:
 
 def current_batch(config: Config) -> tuple[np.ndarray, np.ndarray]:
     train, _ = load_data(config.data, config.seed)
-    rows = batch_rows(len(train), config.batch, st.session_state.get("batch_index", 0), config.seed)
+    rows = batch_rows(len(train), config.batch, visitor.batch_index, config.seed)
     return train.X[rows], train.Y[rows]
 
 
@@ -70,19 +62,19 @@ def build_network(config: Config) -> Network:
 
 
 def new_stepper(config: Config | None = None) -> Stepper:
-    """A fresh Stepper over the current batch; stored in session_state["stepper"]."""
-    config = config or st.session_state["config"]
+    """A fresh Stepper over the current batch; stored as the session's stepper."""
+    config = config or visitor.config
     X, Y = current_batch(config)
     stepper = Stepper(
-        st.session_state["net"],
+        visitor.net,
         X,
         Y,
         config.lr,
         config.l2,
-        update_biases=st.session_state.get("update_biases", True),
+        update_biases=visitor.update_biases,
     )
-    st.session_state["stepper"] = stepper
-    st.session_state["pass_id"] = st.session_state.get("pass_id", 0) + 1
+    visitor.stepper = stepper
+    visitor.pass_id = visitor.pass_id + 1
     return stepper
 
 
@@ -93,41 +85,43 @@ def apply_config(config: Config) -> None:
     learning rate keeps the network and the pass in progress; a new batch size
     or L2 keeps the network and starts the pass again.
     """
-    old: Config | None = st.session_state.get("config")
-    st.session_state["config"] = config
-    if "net" not in st.session_state or st.session_state.get("arch") != config.architecture():
+    old: Config | None = visitor.config
+    visitor.config = config
+    if visitor.net is None or visitor.arch != config.architecture():
         set_network(build_network(config), config)
     elif old is None or (old.batch, old.l2) != (config.batch, config.l2):
         new_stepper(config)
-    elif st.session_state.get("stepper") is not None and old.lr != config.lr:
-        st.session_state["stepper"].set_learning_rate(config.lr)
-    if st.session_state.get("stepper") is None:
+    elif visitor.stepper is not None and old.lr != config.lr:
+        visitor.stepper.set_learning_rate(config.lr)
+    if visitor.stepper is None:
         new_stepper(config)
 
 
 def set_network(net: Network, config: Config) -> None:
     """Install a network for a new setup: built from the seed, uploaded, or a preset's."""
-    st.session_state["config"] = config
-    st.session_state["arch"] = config.architecture()
-    st.session_state.pop("net_before_train", None)  # it belonged to the old setup
+    visitor.config = config
+    visitor.arch = config.architecture()
+    del visitor.net_before_train  # it belonged to the old setup
     replace_network(net)
 
 
 def replace_network(net: Network, history=None) -> None:
     """Install new weights for the same setup (after Train, or Restore): the pass in
     progress and the last gradient check were about the old weights, so both restart."""
-    st.session_state["net"] = net
-    st.session_state["history"] = history
-    st.session_state["gradcheck_result"] = None
-    st.session_state["batch_index"] = 0
+    visitor.net = net
+    visitor.history = history
+    visitor.gradcheck_result = None
+    visitor.batch_index = 0
     new_stepper()
 
 
 def say(level: str, text: str) -> None:
     """Queue a message (level: "error", "warning", "success", "info") for this run."""
-    st.session_state.setdefault("messages", []).append((level, text))
+    visitor.messages.append((level, text))
 
 
 def show_messages() -> None:
-    for level, text in st.session_state.pop("messages", []):
+    messages = visitor.messages
+    del visitor.messages  # shown once
+    for level, text in messages:
         getattr(st, level)(text)

@@ -19,6 +19,7 @@ from . import state
 from .charts import show
 from .figcache import cached, network_key
 from .i18n import current_language, t
+from .session import visitor
 from .translate import eq_tr, fig_tr
 from .workshop_view import predict_gate, scenario_ui
 
@@ -32,28 +33,28 @@ def _guarded(action) -> None:
 
 
 def on_next() -> None:
-    stepper = st.session_state["stepper"]
+    stepper = visitor.stepper
     if stepper.done:  # the pass is over: Next goes on with the next mini-batch
-        st.session_state["batch_index"] += 1
+        visitor.batch_index += 1
         stepper = state.new_stepper()
     _guarded(stepper.step)
 
 
 def on_back() -> None:
-    st.session_state["stepper"].back()
+    visitor.stepper.back()
 
 
 def on_finish() -> None:
-    stepper = st.session_state["stepper"]
+    stepper = visitor.stepper
     if stepper.done:
-        st.session_state["batch_index"] += 1
+        visitor.batch_index += 1
         stepper = state.new_stepper()
     _guarded(stepper.run)
 
 
 def on_new_batch() -> None:
     # Before the update the network is untouched, so dropping the pass loses nothing.
-    st.session_state["batch_index"] += 1
+    visitor.batch_index += 1
     state.new_stepper()
 
 
@@ -99,7 +100,7 @@ def buttons_ui(stepper) -> None:
     cols[4].caption(
         t(
             "pass_status",
-            batch=st.session_state["batch_index"],
+            batch=visitor.batch_index,
             n=stepper.X.shape[0],
             done=stepper.position,
             total=len(stepper.phases),
@@ -147,7 +148,7 @@ def equations_ui(record, net, config, update_layer: int | None = None) -> None:
         st.latex(eq.latex)
         if eq.caption:
             st.caption(eq.caption)
-    n = st.session_state["stepper"].X.shape[0]
+    n = visitor.stepper.X.shape[0]
     cols = st.columns(3)
     if record.kind == "update":
         layer = update_layer
@@ -186,14 +187,14 @@ def start_ui(stepper, config) -> None:
         show(figures.heatmap(stepper.X, "a[0] = X", kind="signed", tr=fig_tr))
         st.caption(t("batch_inputs"))
     with cols[1]:
-        zrange = figures.activation_range(st.session_state["net"].output_activation)
+        zrange = figures.activation_range(visitor.net.output_activation)
         show(
             figures.heatmap(
                 stepper.Y, "y", kind="activation" if zrange else "signed", zrange=zrange, tr=fig_tr
             ),
         )
         st.caption(t("batch_targets"))
-    overview_ui(st.session_state["net"])
+    overview_ui(visitor.net)
 
 
 def overview_ui(net) -> None:
@@ -217,7 +218,7 @@ def overview_ui(net) -> None:
 
 @st.fragment
 def step_view() -> None:
-    net, stepper, config = (st.session_state[k] for k in ("net", "stepper", "config"))
+    net, stepper, config = visitor.net, visitor.stepper, visitor.config
     scenario_ui()
     buttons_ui(stepper)
     st.markdown(timeline_markdown(stepper))

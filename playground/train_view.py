@@ -20,13 +20,14 @@ from . import state, work
 from .charts import show
 from .figcache import cached, network_key
 from .i18n import current_language, t
+from .session import visitor
 from .translate import fig_tr
 
 MAX_REDRAWS = 40  # the live charts are redrawn at most this often per click
 
 
 def run_training() -> None:
-    config, before = st.session_state["config"], st.session_state["net"]
+    config, before = visitor.config, visitor.net
     net = before.copy()
     train_set, test_set = state.load_data(config.data, config.seed)
     epochs = min(config.epochs, limits.APP_MAX_EPOCHS)
@@ -58,7 +59,7 @@ def run_training() -> None:
     progress.empty()
     chart.empty()
     state.replace_network(net, history=result.history)
-    st.session_state["net_before_train"] = before
+    visitor.net_before_train = before
     if result.diverged:
         state.say("error", t("diverged_train", epoch=result.epochs_run + 1))
     elif result.stopped_early:
@@ -73,15 +74,17 @@ def run_training() -> None:
 
 def _restore() -> None:
     """Put back the network from before the last Train click."""
-    state.replace_network(st.session_state.pop("net_before_train"), history=None)
+    before = visitor.net_before_train
+    del visitor.net_before_train
+    state.replace_network(before, history=None)
     state.say("info", t("train_restored"))
 
 
 def train_view() -> None:
-    config = st.session_state["config"]
-    locked = set(st.session_state.get("locks", ()))
+    config = visitor.config
+    locked = set(visitor.locks)
     st.markdown(t("train_intro", epochs=config.epochs, batch=config.batch, lr=config.lr))
-    if "train" not in st.session_state.get("hidden_controls", ()):
+    if "train" not in visitor.hidden_controls:
         cols = st.columns([1, 3])
         with cols[0]:
             clicked = st.button(
@@ -90,13 +93,13 @@ def train_view() -> None:
         if clicked:
             run_training()
         # After the run, so the page that says a run diverged offers to undo it.
-        if "net_before_train" in st.session_state:
+        if visitor.net_before_train is not None:
             with cols[1]:
                 st.button(t("train_restore"), key="train_restore", on_click=_restore,
                           help=t("train_restore_help"))
     state.show_messages()
-    history = st.session_state.get("history")
-    net = st.session_state["net"]
+    history = visitor.history
+    net = visitor.net
     train_set, test_set = state.load_data(config.data, config.seed)
     cols = st.columns(2)
     if history is not None and history.epochs:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from bp_core import Budget, limits
 
+from .session import visitor
+
 
 def _streamlit_stop_check():
     """Streamlit's own "should this run end?" check for this thread, or None."""
@@ -31,12 +33,10 @@ def budget(name: str) -> Budget:
     """A Budget for the work ``name`` (a key of limits.APP_WORK_SECONDS), started now."""
     stop_check = _streamlit_stop_check()
     if stop_check is None:
-        import streamlit as st
-
         def cancelled() -> bool:
             # Reading session state is an interrupt point too: Streamlit raises its
             # StopException or RerunException there when this run should end.
-            st.session_state.get("config")
+            _ = visitor.config
             return False
     else:
         def cancelled() -> bool:

@@ -1,4 +1,9 @@
-"""Workshop mode: the scenario box of a preset, and predict-then-reveal questions."""
+"""The scenario box of a preset in force, and workshop mode's predict-then-reveal questions.
+
+Both are drawn on the step tab: the scenario box whenever a preset is in force (in
+play and workshop modes), the questions only in workshop mode.  (The words preset,
+scenario and workshop are explained in playground.presets.)
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from .charts import show
 from .i18n import t
 from .predict import question_for
 from .presets import PRESETS
+from .session import visitor
 from .translate import fig_tr
 
 MAZUR_ROWS = [
@@ -39,7 +45,8 @@ MAZUR_ROWS = [
 
 def install_pending_preset(config) -> None:
     """Put a freshly chosen scenario's starting network in place (once)."""
-    name = st.session_state.pop("preset_pending", None)
+    name = visitor.preset_pending
+    del visitor.preset_pending
     if name is None:
         return
     preset = PRESETS[name]
@@ -50,14 +57,14 @@ def install_pending_preset(config) -> None:
 
 
 def _on_update_biases() -> None:
-    if st.session_state["stepper"].position == 0:
+    if visitor.stepper.position == 0:
         state.new_stepper()
     else:
-        st.session_state["stepper"].update_biases = st.session_state["update_biases"]
+        visitor.stepper.update_biases = visitor.update_biases
 
 
 def scenario_ui() -> None:
-    name = st.session_state.get("preset")
+    name = visitor.preset
     if name not in PRESETS:
         return
     preset = PRESETS[name]
@@ -78,7 +85,7 @@ class _Pictures:
             on_change=_on_update_biases,
             help=t("mazur_update_biases_help"),
         )
-        numbers = scenarios.mazur_numbers(st.session_state["stepper"].history)
+        numbers = scenarios.mazur_numbers(visitor.stepper.history)
         rows = [
             {t("mazur_quantity"): name, t("mazur_value"): f"{numbers[name]:.9g}"}
             for name in MAZUR_ROWS
@@ -91,16 +98,16 @@ class _Pictures:
 
     @staticmethod
     def boundary() -> None:
-        config = st.session_state["config"]
+        config = visitor.config
         _, test = state.load_data(config.data, config.seed)
         show(
-            figures.decision_boundary(st.session_state["net"], test, tr=fig_tr),
+            figures.decision_boundary(visitor.net, test, tr=fig_tr),
             key="scenario_boundary",
         )
 
     @staticmethod
     def gradient_sizes() -> None:
-        stepper, net = st.session_state["stepper"], st.session_state["net"]
+        stepper, net = visitor.stepper, visitor.net
         show(
             figures.gradient_norms(net.backprop(stepper.X, stepper.Y), tr=fig_tr),
             key="scenario_gradient_sizes",
@@ -110,7 +117,7 @@ class _Pictures:
     def diverge() -> None:
         # Three training runs: computed on a click, never on page load, and under the
         # visitor's work budget, so a link cannot make the server train on arrival.
-        config = st.session_state["config"]
+        config = visitor.config
         key = (config.architecture(), config.batch)
         if st.button(t("sweep_run"), key="scenario_run"):
             train_set, _ = state.load_data(config.data, config.seed)
@@ -119,9 +126,9 @@ class _Pictures:
                 state.build_network(config), train_set, config.batch, config.seed,
                 budget=budget,
             )
-            st.session_state["sweep"] = {"key": key, "losses": sweep,
+            visitor.sweep = {"key": key, "losses": sweep,
                                          "stopped": budget.exhausted}
-        done = st.session_state.get("sweep")
+        done = visitor.sweep
         if done is None or done["key"] != key:
             st.caption(t("sweep_press_run"))
             return
@@ -139,7 +146,7 @@ class _Pictures:
 
     @staticmethod
     def dead_units() -> None:
-        config, net = st.session_state["config"], st.session_state["net"]
+        config, net = visitor.config, visitor.net
         train, _ = state.load_data(config.data, config.seed)
         dead = scenarios.dead_units(net, train.X)
         for l, mask in enumerate(dead):
@@ -166,7 +173,7 @@ class _Pictures:
     @staticmethod
     def weight_images() -> None:
         show(
-            figures.weight_images(st.session_state["net"].weights[0], tr=fig_tr),
+            figures.weight_images(visitor.net.weights[0], tr=fig_tr),
             key="scenario_weights",
         )
         st.caption(t("weight_images_caption"))
@@ -174,31 +181,31 @@ class _Pictures:
 
 # --- predict, then reveal -------------------------------------------------------
 def _reveal(tag, question) -> None:
-    choice = st.session_state.get("predict_answer")
-    score = st.session_state.setdefault("score", {"right": 0, "asked": 0})
+    choice = visitor.predict_answer
+    score = visitor.score
     right = choice == question.answer
     score["asked"] += 1
     score["right"] += int(right)
     text = t("predict_right") if right else t("predict_wrong", answer=question.answer)
     text += " " + t(question.explanation_key, **question.explanation_values)
-    st.session_state.setdefault("last_answer", {})[tag] = {"right": right, "text": text}
-    st.session_state["revealed"].add(tag)
-    st.session_state["predict_answer"] = None
+    visitor.last_answer[tag] = {"right": right, "text": text}
+    visitor.revealed.add(tag)
+    visitor.predict_answer = None
 
 
 def predict_gate(record) -> bool:
     """In workshop mode, ask before a backward phase is shown.  True once revealed."""
-    if st.session_state.get("mode") != "workshop" or record.kind != "backward":
+    if visitor.mode != "workshop" or record.kind != "backward":
         return True
-    revealed = st.session_state.setdefault("revealed", set())
-    tag = (st.session_state["pass_id"], record.index)
+    revealed = visitor.revealed
+    tag = (visitor.pass_id, record.index)
     if tag in revealed:
-        answer = st.session_state.get("last_answer", {}).get(tag)
+        answer = visitor.last_answer.get(tag)
         if answer is not None:
             (st.success if answer["right"] else st.warning)(answer["text"])
         return True
-    config = st.session_state["config"]
-    question = question_for(record, st.session_state["batch_index"], config.lr)
+    config = visitor.config
+    question = question_for(record, visitor.batch_index, config.lr)
     with st.container(border=True):
         st.markdown(f"**{t('predict_header')}** " + t(question.key, **question.values))
         choice = st.radio(
@@ -215,7 +222,7 @@ def predict_gate(record) -> bool:
             on_click=_reveal,
             args=(tag, question),
         )
-    score = st.session_state.get("score", {"right": 0, "asked": 0})
+    score = visitor.score
     st.caption(t("predict_score", right=score["right"], asked=score["asked"]))
     return False
 

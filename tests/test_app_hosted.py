@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bp_core import limits
 from playground import config as cfg
+from playground import params
 from playground.save_view import parse_upload
 from playground.text import as_text
 from tests.apphelpers import click, heatmaps, open_tab, start, texts
@@ -32,21 +33,21 @@ HOSTILE = st.one_of(
 
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(params=st.dictionaries(st.sampled_from(cfg.PARAMS + ["lang", "preset", "mode", "lock",
+@given(query=st.dictionaries(st.sampled_from(params.PARAMS + ["lang", "preset", "mode", "lock",
                                                             "hide"]),
                               HOSTILE, min_size=1, max_size=4))
-def test_fuzzed_url_never_crashes_and_stays_within_limits(params):
-    at = start(params)  # start() asserts that no exception reached the page
+def test_fuzzed_url_never_crashes_and_stays_within_limits(query):
+    at = start(query)  # start() asserts that no exception reached the page
     config = at.session_state["config"]
     assert cfg.check_hidden(config.hidden, config.data) is None
     assert limits.APP_MIN_LR <= config.lr <= limits.APP_MAX_LR
     assert 1 <= config.batch <= limits.APP_MAX_BATCH
     assert 0 <= config.l2 <= limits.APP_MAX_L2
     warned = " ".join(w.value for w in at.warning)
-    for value in params.values():
+    for value in query.values():
         if "<" in value or "](" in value:
             assert value not in texts(at), "user text must not be echoed as markup"
-    parsed, problems = cfg.parse_query(params)
+    _, problems = params.parse_link(query)  # the page parameters too
     for name, _why, _values in problems:
         assert f"'{name}'" in warned, f"no warning names the parameter {name}"
 
@@ -78,7 +79,7 @@ def test_bad_values_fall_back_with_a_warning_that_names_the_parameter(query, par
 def test_oversized_network_is_refused_before_allocation():
     # The parser refuses long sizes by their digits, before any int is built or any array:
     # well-formed, so the warning is the limit on neurons, not the format.
-    config, problems = cfg.parse_query({"hidden": "9" * 60})
+    config, problems = params.parse_query({"hidden": "9" * 60})
     assert problems[0][:2] == ("hidden", "hidden_neurons") and config.hidden == cfg.DEFAULT.hidden
     assert cfg.check_hidden((64,) * 6, "digits") is not None
 

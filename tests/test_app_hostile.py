@@ -27,12 +27,12 @@ from hypothesis import strategies as st
 
 from bp_core import datasets, limits
 from playground import config as cfg
-from playground import sidebar
+from playground import params
 from playground.presets import PRESETS
 from tests.apphelpers import click, forge, open_tab, start, texts
 from workshop.tutorial_code import DEFECT_IDS
 
-RULES = sidebar._widget_rules()
+RULES = params.widget_rules()
 N_LAYERS = limits.APP_MAX_HIDDEN_LAYERS
 # Slack over a work budget for the rerun around the work, the page's charts and a slow
 # CI machine: these tests check the budget contract, not the speed.

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bp_core import Network, datasets, gradcheck
 from workshop import bughunt
-from workshop.bughunt import BuggyNetwork, WrongShape, backprop_batch, symptoms, train_buggy
+from workshop.bughunt import BuggyNetwork, WrongShape, backprop_batch, train_buggy
 from workshop.tutorial_code import (
     DEFECT_IDS,
     DEFECTS,
@@ -214,40 +214,31 @@ def test_exp_sign_on_mazur_still_lowers_the_loss_only_gradcheck_catches_it():
     assert losses[-1] < 0.01 < 0.298 < datasets.mazur_network().loss(MAZUR.X, MAZUR.Y)
 
 
-# --- symptoms(): plain data for the app ---------------------------------------------
+# --- describe_exception(): plain data for the app ----------------------------------
 
-def test_symptoms_reports_exceptions_as_plain_data():
-    s = symptoms(datasets.MAZUR_WEIGHTS, datasets.MAZUR_BIASES, {"xrange"}, MAZUR.X, MAZUR.Y,
-                 epochs=5)
+def test_an_exception_in_the_tutorial_is_described_as_plain_data():
+    engine = BuggyNetwork(datasets.MAZUR_WEIGHTS, datasets.MAZUR_BIASES, {"xrange"})
+    with pytest.raises(NameError) as caught:
+        engine.backprop_batch(MAZUR.X, MAZUR.Y)
+    s = bughunt.describe_exception(caught.value, engine.filename)
     json.dumps(s)
-    assert s["error"]["type"] == "NameError"
-    assert s["error"]["last_line"] == "NameError: name 'xrange' is not defined"
-    assert s["error"]["source_line"] == "for l in xrange(2, self.num_layers):"
-    assert s["error"]["line"] == next(d["line"] for d in DEFECTS if d["id"] == "xrange")
-    assert s["gradcheck"] is None
-    assert s["training"]["buggy"] == [] and s["training"]["error"]["type"] == "NameError"
-    assert len(s["training"]["correct"]) == 5
+    assert s["type"] == "NameError" and s["origin"] == "tutorial"
+    assert s["last_line"] == "NameError: name 'xrange' is not defined"
+    assert s["source_line"] == "for l in xrange(2, self.num_layers):"
+    assert s["line"] == next(d["line"] for d in DEFECTS if d["id"] == "xrange")
+    # Only the tutorial's frames are shown, then the exception's own line.
+    assert s["traceback"].count("File ") == 1 and "bughunt.py" not in s["traceback"]
+    assert s["traceback"].endswith(s["last_line"])
 
 
-def test_symptoms_without_an_exception_gives_gradcheck_and_training():
-    s = symptoms(datasets.MAZUR_WEIGHTS, datasets.MAZUR_BIASES, {"exp_sign"}, MAZUR.X,
-                 MAZUR.Y, epochs=4)
-    json.dumps(s)
-    assert s["error"] is None
-    assert not s["gradcheck"]["passed"]
-    assert np.shape(s["gradcheck"]["rel_w"][1]) == (2, 2)
-    assert len(s["training"]["buggy"]) == 4
-    clean = symptoms(datasets.MAZUR_WEIGHTS, datasets.MAZUR_BIASES, (), MAZUR.X, MAZUR.Y,
-                     epochs=4)
-    assert clean["gradcheck"]["passed"]
-    assert clean["training"]["buggy"] == clean["training"]["correct"]
-
-
-def test_symptoms_caps_the_batch():
-    data = datasets.xor(n=200)
-    net = Network([2, 3, 1])
-    s = symptoms(net.weights, net.biases, (), data.X, data.Y, epochs=1)
-    assert s["n_examples"] == bughunt.MAX_EXAMPLES
+def test_an_exception_outside_the_tutorial_is_the_harness():
+    engine = BuggyNetwork(datasets.MAZUR_WEIGHTS, datasets.MAZUR_BIASES, ())
+    try:
+        engine.backprop_batch(MAZUR.X, np.zeros((1, 5)))
+    except ValueError as exc:
+        s = bughunt.describe_exception(exc, engine.filename)
+    assert (s["origin"], s["line"], s["source_line"]) == ("harness", 0, "")
+    assert s["traceback"] == s["last_line"]
 
 
 def test_is_supported():

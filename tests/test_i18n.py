@@ -26,7 +26,7 @@ import pytest
 from bp_core import Network, PhaseRecord, Stepper, datasets, equations, figures, train
 from bp_core.stepper import phases
 from bp_core.train import History
-from playground import app_main, i18n, predict
+from playground import app_main, i18n, params, predict
 from playground import config as cfg
 from playground.i18n import t
 from playground.presets import PRESETS
@@ -343,9 +343,9 @@ def refusals() -> list[tuple[str, str, dict]]:
                cfg.Config(data="digits", hidden=(64,) * 6),
                cfg.Config(data="digits", out="softmax", loss="cross_entropy"),
                cfg.Config(out="softmax", loss="log_likelihood")]
-    problems = [p for q in queries for p in cfg.parse_query(q)[1]]
+    problems = [p for q in queries for p in params.parse_query(q)[1]]
     problems += [p for c in configs for p in cfg.fix(c)[1]]
-    problems += cfg.parse_names("x" * 600, "lock")[1] + cfg.parse_names("nope", "lock")[1]
+    problems += params.parse_names("x" * 600, "lock")[1] + params.parse_names("nope", "lock")[1]
     problems += PRESETS["mazur"].refuse_owned({"data": "xor"})[1]
     return problems
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from bp_core import activations, datasets, losses
 from playground import config as cfg
+from playground import params
 from playground.i18n import t
 from tests.apphelpers import start
 
@@ -25,7 +26,7 @@ ASCII_DIGITS = set("0123456789")
 
 def refused(query: dict[str, str]) -> list[tuple[str, str]]:
     """(parameter, why) of every problem the link gives."""
-    return [(name, why) for name, why, _ in cfg.parse_query(query)[1]]
+    return [(name, why) for name, why, _ in params.parse_query(query)[1]]
 
 
 # --- 1. numbers are ASCII digits only ---------------------------------------------
@@ -64,32 +65,32 @@ def test_python_itself_accepts_the_texts_a_link_must_not():
     ],
 )
 def test_numbers_that_are_not_ascii_digits_are_refused(param, text, why):
-    config, problems = cfg.parse_query({param: text})
+    config, problems = params.parse_query({param: text})
     assert [(name, w) for name, w, _ in problems] == [(param, why)]
     assert getattr(config, param) == getattr(cfg.DEFAULT, param)
 
 
 @pytest.mark.parametrize("text", ["0.5", "5e-1", "5E-1", ".5", "5.e-1", "0.50", "50e-2", " 0.5 "])
 def test_ascii_spellings_of_a_number_are_accepted(text):
-    config, problems = cfg.parse_query({"lr": text})
+    config, problems = params.parse_query({"lr": text})
     assert problems == [] and config.lr == 0.5
 
 
 def test_whole_numbers_may_have_leading_zeros_but_not_more_than_12_digits():
-    assert cfg.parse_query({"seed": "007"})[0].seed == 7
+    assert params.parse_query({"seed": "007"})[0].seed == 7
     assert refused({"seed": "0" * 13}) == [("seed", "whole")]
 
 
 @given(st.text(max_size=20))
 def test_an_accepted_whole_number_was_written_in_ascii_digits(text):
-    config, problems = cfg.parse_query({"seed": text})
+    config, problems = params.parse_query({"seed": text})
     if not problems:
         assert set(text.strip()) <= ASCII_DIGITS and config.seed == int(text)
 
 
 @given(st.text(alphabet=st.sampled_from("0123456789.eE+-_١３ x"), max_size=12))
 def test_an_accepted_float_was_written_in_ascii(text):
-    config, problems = cfg.parse_query({"lr": text})
+    config, problems = params.parse_query({"lr": text})
     if not any(name == "lr" and why == "number" for name, why, _ in problems):
         assert set(text.strip()) <= ASCII_DIGITS | set(".eE+-")
 
@@ -107,7 +108,7 @@ def test_an_accepted_float_was_written_in_ascii(text):
     ],
 )
 def test_lr_between_stops_snaps_to_the_log_nearest_with_a_warning(text, stop):
-    config, problems = cfg.parse_query({"lr": text})
+    config, problems = params.parse_query({"lr": text})
     assert config.lr == float(stop)
     [(name, why, values)] = problems
     assert (name, why, values["value"]) == ("lr", "snapped", stop)
@@ -116,7 +117,7 @@ def test_lr_between_stops_snaps_to_the_log_nearest_with_a_warning(text, stop):
 
 
 def test_l2_far_below_the_smallest_stop_is_not_silently_made_positive():
-    config, problems = cfg.parse_query({"l2": "1e-300"})
+    config, problems = params.parse_query({"l2": "1e-300"})
     assert config.l2 == 1e-5
     assert problems == [
         ("l2", "snapped", {"value": "1e-05", "stops": "0, 1e-05, 0.0001, 0.001, 0.01, 0.1, 1"})
@@ -134,30 +135,30 @@ def test_l2_far_below_the_smallest_stop_is_not_silently_made_positive():
     ],
 )
 def test_l2_between_stops_snaps_with_a_warning(text, stop):
-    config, problems = cfg.parse_query({"l2": text})
+    config, problems = params.parse_query({"l2": text})
     assert config.l2 == float(stop)
     assert [(n, w, v["value"]) for n, w, v in problems] == [("l2", "snapped", stop)]
 
 
 @pytest.mark.parametrize("text", ["0.3", "3e-1", "0.30000000001", "100", "0.0001"])
 def test_a_stop_is_kept_without_a_warning(text):
-    config, problems = cfg.parse_query({"lr": text})
+    config, problems = params.parse_query({"lr": text})
     assert problems == [] and config.lr == pytest.approx(float(text), rel=1e-9)
 
 
 def test_every_stop_written_as_a_link_writes_it_gives_no_warning():
     for name, stops in (("lr", cfg.LEARNING_RATES), ("l2", cfg.L2_CHOICES)):
         for stop in stops:
-            config, problems = cfg.parse_query({name: f"{stop:g}"})  # as Config.to_query
+            config, problems = params.parse_query({name: f"{stop:g}"})  # as Config.to_query
             assert problems == [] and getattr(config, name) == stop, (name, stop)
 
 
 def test_no_l2_stays_zero_without_a_warning():
-    assert cfg.parse_query({"l2": "0"}) == (cfg.DEFAULT, [])
+    assert params.parse_query({"l2": "0"}) == (cfg.DEFAULT, [])
 
 
 def test_the_warning_shows_the_stop_not_the_links_text():
-    _, problems = cfg.parse_query({"lr": "0.7000001", "l2": "2.5e-05"})
+    _, problems = params.parse_query({"lr": "0.7000001", "l2": "2.5e-05"})
     for problem in problems:
         text = cfg.warning_text(problem, t)
         assert "0.7000001" not in text and "2.5e-05" not in text
@@ -166,7 +167,7 @@ def test_the_warning_shows_the_stop_not_the_links_text():
 
 def test_a_presets_values_are_snapped_silently():
     base = cfg.Config(lr=0.7, l2=2e-5)  # as a preset could be written
-    config, problems = cfg.parse_query({}, base)
+    config, problems = params.parse_query({}, base)
     assert (config.lr, config.l2, problems) == (0.5, 1e-5, [])
 
 
@@ -192,14 +193,14 @@ def test_a_presets_values_are_snapped_silently():
     ],
 )
 def test_hidden_says_which_limit_was_hit(text, why):
-    config, problems = cfg.parse_query({"hidden": text})
+    config, problems = params.parse_query({"hidden": text})
     assert [(name, w) for name, w, _ in problems] == [("hidden", why)]
     assert config.hidden == cfg.DEFAULT.hidden
 
 
 def test_hidden_messages_name_the_limits():
-    ((_, _, layers),) = cfg.parse_query({"hidden": "8-8-8-8-8-8-8"})[1]
-    ((_, _, neurons),) = cfg.parse_query({"hidden": "65"})[1]
+    ((_, _, layers),) = params.parse_query({"hidden": "8-8-8-8-8-8-8"})[1]
+    ((_, _, neurons),) = params.parse_query({"hidden": "65"})[1]
     assert t("why_hidden_layers", **layers) == "at most 6 hidden layers"
     assert t("why_hidden_neurons", **neurons) == "1 to 64 neurons per hidden layer"
 
@@ -216,30 +217,30 @@ def test_hidden_messages_name_the_limits():
     ],
 )
 def test_hidden_within_the_limits_is_kept(text, hidden):
-    assert cfg.parse_query({"hidden": text}) == (replace(cfg.DEFAULT, hidden=hidden), [])
+    assert params.parse_query({"hidden": text}) == (replace(cfg.DEFAULT, hidden=hidden), [])
 
 
 # --- 4. lock and hide with unknown names ---------------------------------------------
 
 
 def test_known_names_apply_and_the_unknown_are_counted():
-    names, problems = cfg.parse_names("foo,hidden,bar,foo, lr", "lock")
+    names, problems = params.parse_names("foo,hidden,bar,foo, lr", "lock")
     assert names == ["hidden", "lr"]
-    assert problems == [("lock", "unknown_names", {"n": 2, "choices": ", ".join(cfg.CONTROLS)})]
+    assert problems == [("lock", "unknown_names", {"n": 2, "choices": ", ".join(params.CONTROLS)})]
 
 
 def test_only_unknown_names_mean_the_default():
-    assert cfg.parse_names("foo", "hide") == (
+    assert params.parse_names("foo", "hide") == (
         [],
-        [("hide", "one_of", {"choices": ", ".join(cfg.CONTROLS)})],
+        [("hide", "one_of", {"choices": ", ".join(params.CONTROLS)})],
     )
-    assert cfg.parse_names("hidden,lr", "hide") == (["hidden", "lr"], [])
-    assert cfg.parse_names("", "hide") == ([], [])
+    assert params.parse_names("hidden,lr", "hide") == (["hidden", "lr"], [])
+    assert params.parse_names("", "hide") == ([], [])
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_unknown_names_warning_does_not_echo_them(lang):
-    [problem] = cfg.parse_names("<b>x</b>,[a](http://e),hidden", "lock")[1]
+    [problem] = params.parse_names("<b>x</b>,[a](http://e),hidden", "lock")[1]
     text = cfg.warning_text(problem, lambda key, **v: t(key, lang=lang, **v))
     assert "<b>" not in text and "http://e" not in text
     assert "lock" in text and "2" in text and "gradcheck" in text  # the count, the names
@@ -316,7 +317,7 @@ def test_fix_gives_an_offered_output_and_a_loss_that_pairs(data, out, loss):
     ],
 )
 def test_a_link_with_softmax_for_other_data_warns_only_about_out(query):
-    config, problems = cfg.parse_query(query)
+    config, problems = params.parse_query(query)
     assert [(name, why) for name, why, _ in problems] == [("out", "out_for_data")]
     assert problems[0][2]["data"] == query["data"]
     assert "softmax" not in problems[0][2]["choices"]
@@ -324,7 +325,7 @@ def test_a_link_with_softmax_for_other_data_warns_only_about_out(query):
 
 
 def test_softmax_for_the_digits_is_kept():
-    config, problems = cfg.parse_query({"data": "digits", "out": "softmax"})
+    config, problems = params.parse_query({"data": "digits", "out": "softmax"})
     assert problems == [] and (config.out, config.loss) == ("softmax", "log_likelihood")
 
 
@@ -333,8 +334,8 @@ def test_softmax_for_the_digits_is_kept():
 
 def all_new_problems() -> list[cfg.Problem]:
     return (
-        cfg.parse_query({"lr": "0.7", "l2": "1e-300", "data": "xor", "out": "softmax"})[1]
-        + cfg.parse_names("foo,hidden", "hide")[1]
+        params.parse_query({"lr": "0.7", "l2": "1e-300", "data": "xor", "out": "softmax"})[1]
+        + params.parse_names("foo,hidden", "hide")[1]
     )
 
 

@@ -26,20 +26,19 @@ from __future__ import annotations
 
 import functools
 import linecache
-import traceback
 from dataclasses import dataclass
 
 import numpy as np
 
-from bp_core import gradcheck as bp_gradcheck
 from bp_core.budget import Budget, OutOfBudget
 from bp_core.network import Network, as_batch
 
+from . import tracebacks
 from .tutorial_code import DEFECT_IDS, check_defects, render_source
 
 Array = np.ndarray
 
-MAX_EXAMPLES = 64       # symptoms() uses at most this many rows: the engine loops in Python
+MAX_EXAMPLES = 64  # the bug hunt runs at most this many rows: the engine loops in Python
 DEFAULT_EPOCHS = 100
 DEFAULT_LEARNING_RATE = 0.5  # Mazur's
 
@@ -132,10 +131,6 @@ class BuggyNetwork:
         """Nielsen's ``backprop`` for one example: x (n_in, 1), y (n_out, 1)."""
         with np.errstate(over="ignore", under="ignore"):  # e^z overflowing is σ saturating
             return self.net.backprop(x, y)
-
-    def feedforward(self, a):
-        with np.errstate(over="ignore", under="ignore"):
-            return self.net.feedforward(a)
 
     def backprop_batch(self, X, Y) -> BatchGradients:
         """Mean over the rows of X (n, n_in), Y (n, n_out) of the per-example gradients.
@@ -236,61 +231,13 @@ def train_buggy(weights, biases, defects, X, Y, epochs: int = DEFAULT_EPOCHS,
 def describe_exception(exc: BaseException, filename: str | None = None) -> dict:
     """Plain data about an exception: its type and message, the last line Python
     prints for it, and where in the tutorial text it was raised (line 0 if not there)."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    in_tutorial = [f for f in frames if filename is not None and f.filename == filename]
-    last = in_tutorial[-1] if in_tutorial else None
-    tutorial_tb = traceback.format_list(in_tutorial)
-    last_line = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    last = tracebacks.last_frame_in(exc, filename)
     return {
         "type": type(exc).__name__,
         "message": str(exc),
-        "last_line": last_line,
-        "origin": "tutorial" if last is not None and last is frames[-1] else "harness",
+        "last_line": tracebacks.exception_line(exc),
+        "origin": "tutorial" if tracebacks.raised_in(exc, filename) else "harness",
         "line": last.lineno if last else 0,
         "source_line": (last.line or "") if last else "",
-        "traceback": "".join(tutorial_tb) + last_line,
+        "traceback": tracebacks.learner_traceback(exc, filename),
     }
-
-
-def symptoms(weights, biases, defects, X, Y, epochs: int = DEFAULT_EPOCHS,
-             lr: float = DEFAULT_LEARNING_RATE, max_examples: int = MAX_EXAMPLES) -> dict:
-    """Run the buggy engine three ways and return what happened, as plain data.
-
-    weights/biases: bp_core shapes (a sigmoid/quadratic network); X (n, n_in),
-    Y (n, n_out), of which the first ``max_examples`` rows are used.  Returns::
-
-        {"defects": [...], "n_examples": int,
-         "error": None or describe_exception(...) of backprop on the batch,
-         "gradcheck": None (if backprop raised) or
-                      {"errors": [max rel error per layer], "passed": bool,
-                       "rel_w": [nested lists], "rel_b": [...]},
-         "training": {"buggy": [loss after each epoch] ([] if it raised),
-                      "correct": [the same with no defects], "loss_before": float,
-                      "error": None or describe_exception(...)}}
-    """
-    chosen = check_defects(defects)
-    judge = sigmoid_network(weights, biases)
-    X, Y = _batch(X, Y, judge.sizes)
-    X, Y = X[:max_examples], Y[:max_examples]
-    engine = BuggyNetwork(judge.weights, judge.biases, chosen)
-    result: dict = {"defects": sorted(chosen), "n_examples": int(X.shape[0]),
-                    "error": None, "gradcheck": None}
-    try:
-        engine.backprop_batch(X, Y)
-    except Exception as exc:  # the symptom itself: report it, whatever it is
-        result["error"] = describe_exception(exc, engine.filename)
-    if result["error"] is None:
-        check = bp_gradcheck(judge, X, Y, analytic=engine.analytic)
-        result["gradcheck"] = {
-            "errors": check.errors, "passed": check.passed,
-            "rel_w": [layer.rel_w.tolist() for layer in check.layers],
-            "rel_b": [layer.rel_b.tolist() for layer in check.layers],
-        }
-    training: dict = {"loss_before": judge.loss(X, Y), "buggy": [], "error": None,
-                      "correct": train_buggy(judge.weights, judge.biases, (), X, Y, epochs, lr)}
-    try:
-        training["buggy"] = train_buggy(judge.weights, judge.biases, chosen, X, Y, epochs, lr)
-    except Exception as exc:
-        training["error"] = describe_exception(exc, engine.filename)
-    result["training"] = training
-    return result

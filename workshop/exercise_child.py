@@ -18,6 +18,9 @@ import sys
 
 import numpy as np
 
+from bp_core import Network
+from workshop.exercise_runner import MARKER, compare
+
 
 def _plain(value):
     """compare()'s result as JSON-ready data: arrays become lists, tuples lists."""
@@ -33,9 +36,6 @@ def _plain(value):
 
 
 def main() -> None:
-    from bp_core import Network
-    from workshop.exercise_runner import compare
-
     request = json.loads(sys.stdin.read())
     net = Network.from_json(request["net"])
     result = compare(request["name"], request["path"], net, np.array(request["X"]),
@@ -43,8 +43,6 @@ def main() -> None:
     # The learner's code may have printed: the result goes after a marker line.
     sys.stdout.write("\n" + MARKER + "\n" + json.dumps(_plain(result)))
 
-
-MARKER = "---exercise-result---"
 
 if __name__ == "__main__":
     main()

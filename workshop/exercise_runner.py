@@ -24,7 +24,6 @@ import itertools
 import json
 import subprocess
 import sys
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +33,13 @@ from bp_core import Budget
 from bp_core import activations as acts
 from bp_core.network import Network, as_batch
 
+from . import tracebacks
+
 Array = np.ndarray
+
+# The line the child (workshop/exercise_child.py) prints before its JSON result: the
+# learner's code may print too, and everything before the last marker is theirs.
+MARKER = "---exercise-result---"
 
 # A learner's sums may run in another order than bp_core's: equal within these.
 RTOL = 1e-7
@@ -108,13 +113,9 @@ def import_fresh(path: str | Path, prefix: str = "learner"):
 
 def exception_text(exc: BaseException, path: str | Path) -> str:
     """'ValueError: …' plus the last line of the learner's file in the traceback."""
-    text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    target = Path(path).resolve()
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if Path(f.filename).resolve() == target]
-    if frames:
-        text += f"\n  line {frames[-1].lineno}: {(frames[-1].line or '').strip()}"
-    return text
+    text = tracebacks.exception_text(exc)
+    line = tracebacks.where(exc, path)
+    return f"{text}\n  {line}" if line else text
 
 
 def _copies(arrays) -> list[Array]:
@@ -256,8 +257,6 @@ def compare_bounded(name: str, module_path: str | Path, net: Network, X, Y,
     the child is killed.  Raises RuntimeError if the child died without a result
     (for example the learner's code called os._exit).
     """
-    from .exercise_child import MARKER
-
     if name not in EXERCISES:
         raise ValueError(f"unknown exercise {name!r}; choose one of {', '.join(EXERCISES)}")
     request = json.dumps({"name": name, "path": str(module_path), "net": net.to_json(),
