@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from bp_core import Network, limits
+from bp_core import Network
 
 from . import config as cfg
-from . import sidebar, state
+from . import limits, sidebar, state
 from .i18n import t
 from .text import as_text
 

@@ -11,9 +11,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from bp_core import limits, losses
+from bp_core import losses
 
 from . import config as cfg
+from . import limits
 from .i18n import LANGUAGES, t
 from .presets import PRESETS
 
