@@ -23,7 +23,7 @@ from streamlit import config as st_config
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "Dockerfile"
-APP_PACKAGES = ("playground", "bp_core", "workshop")
+APP_PACKAGES = ("playground", "bp_view", "bp_core", "workshop")
 
 
 def instructions() -> list[tuple[str, str]]:
