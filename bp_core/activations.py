@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 Array = np.ndarray
 
@@ -68,14 +69,12 @@ class Activation:
 
 
 def sigmoid(z: Array) -> Array:
-    """σ(z) = 1 / (1 + e^(−z)), computed without overflow.
+    """σ(z) = 1 / (1 + e^(−z)), without overflow: scipy's expit, one ufunc pass.
 
-    For z < 0, e^(−z) would overflow, so there we use the equal form e^z / (1 + e^z).
-    With e = e^(−|z|) ≤ 1 both forms read n / (1 + e), the numerator n being 1 for
-    z ≥ 0 and e for z < 0: exp only ever sees −|z| ≤ 0, and one division serves both.
+    expit uses e^z / (1 + e^z) for z < 0, so exp never sees a large positive argument
+    and σ(−1000) rounds to exactly 0, σ(40) to exactly 1.
     """
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    return special.expit(z)
 
 
 def _sigmoid_derivative(z: Array, a: Array) -> Array:
@@ -112,15 +111,14 @@ def _linear_derivative(z: Array, a: Array) -> Array:
 
 
 def softmax(z: Array) -> Array:
-    """softmax over the last axis; the row maximum is subtracted so exp never overflows."""
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    """softmax over the last axis (scipy's: the row maximum is subtracted, so exp never
+    overflows)."""
+    return special.softmax(z, axis=-1)
 
 
 def log_softmax(z: Array) -> Array:
-    """ln softmax(z), exact even where softmax(z) rounds to 0."""
-    shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    """ln softmax(z) over the last axis, exact even where softmax(z) rounds to 0."""
+    return special.log_softmax(z, axis=-1)
 
 
 def _softmax_derivative(z: Array, a: Array) -> Array:

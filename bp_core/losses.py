@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 from . import activations as acts
 
@@ -73,8 +74,8 @@ def _quadratic_delta(z: Array, a: Array, y: Array, f: acts.Activation) -> Array:
 
 
 def _log_sigmoid(z: Array) -> Array:
-    """ln σ(z) = −ln(1 + e^(−z)), with no overflow for large |z|."""
-    return -np.logaddexp(0.0, -z)
+    """ln σ(z) = −ln(1 + e^(−z)), with no overflow for large |z| (scipy's log_expit)."""
+    return special.log_expit(z)
 
 
 def _cross_entropy_value(z: Array, a: Array, y: Array) -> Array:
