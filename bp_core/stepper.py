@@ -8,27 +8,35 @@ The phases of one pass over a batch, for L weight layers, in order:
     update            W[l] −= η·grad_w[l] and b[l] −= η·grad_b[l] for every layer
 
 Each ``step()`` returns a `PhaseRecord`: an immutable snapshot of what that phase
-computed and of the inputs it used, so pictures and equations can be drawn from
-the record alone.  ``back()`` undoes the last phase; undoing the update puts the
-exact float64 weights back.  The history holds at most one record per phase of
+computed and of the inputs it used, and of the settings it ran with (activation,
+loss, η, λ), so pictures and equations can be drawn from the record alone.
+``back()`` undoes the last phase; undoing the update puts the exact float64
+weights back.  The history holds at most one record per phase of
 the pass (2L + 2), and the batch is capped at ``MAX_STEP_BATCH`` rows, so the
 memory used is bounded.
 
-Running every phase performs exactly the operations of ``Network.sgd_step`` in
-the same order, so the network ends bit-for-bit equal to ``sgd_step``'s.
+Every phase is a function of bp_core.phases, the same ones ``Network.backprop`` and
+``sgd_step`` run, so a full pass ends bit-for-bit where ``sgd_step`` does.
 
 A phase that would produce NaN or ±inf (a diverging learning rate, say) is not
 recorded: ``step()`` raises `Diverged` and leaves the stepper and the network as
-they were, so the last finite weights are kept.
+they were, so the last finite weights are kept.  Only what a phase computes is
+checked: its inputs were checked when they were computed, or are the network's
+finite weights and the stepper's checked batch.
+
+The settings (``learning_rate``, ``l2``, ``update_biases``) are validating
+properties: ``stepper.learning_rate = 0`` raises ValueError and keeps the old value.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import limits
+from . import limits, losses
+from . import phases as phase  # phase.forward_layer, …: the functions of one pass
 from .network import Network
 
 Array = np.ndarray
@@ -41,8 +49,27 @@ class Diverged(ArithmeticError):
 
 
 @dataclass(frozen=True)
+class LayerUpdate:
+    """What the update phase did to weight layer l; every array read-only.
+
+    W_before, grad_w, step_w, W_after: (sizes[l+1], sizes[l]); b_before, grad_b, step_b,
+    b_after: (sizes[l+1],).  step_w = −η·grad_w and W_after = W_before + step_w, the
+    same floats as W_before − η·grad_w; step_b is 0 when the biases are not updated.
+    """
+    layer: int
+    W_before: Array = field(repr=False)
+    b_before: Array = field(repr=False)
+    grad_w: Array = field(repr=False)
+    grad_b: Array = field(repr=False)
+    step_w: Array = field(repr=False)
+    step_b: Array = field(repr=False)
+    W_after: Array = field(repr=False)
+    b_after: Array = field(repr=False)
+
+
+@dataclass(frozen=True)
 class PhaseRecord:
-    """What one phase computed.
+    """What one phase computed, and everything a view needs to draw it.
 
     kind: "forward", "loss", "backward" or "update"; layer: the weight layer l,
     or None for loss and update; index: position of the phase in the pass.
@@ -57,16 +84,54 @@ class PhaseRecord:
       update:   for every layer l, W_before{l}, b_before{l}, grad_w{l}, grad_b{l},
                 update_w{l} = −η·grad_w{l}, update_b{l}, W_after{l}, b_after{l};
                 learning_rate ()
-    All arrays are read-only copies.
+    All arrays are read-only; none is a view of the network's live weights.  An array
+    that two records hold (a[l+1] in forward l and backward l) is one array, shared.
+
+    The settings the phase ran with:
+      activation: the name of f for this layer (forward, backward), the output
+        activation for the loss phase, None for the update;
+      hidden_activation, output_activation, loss_name: the network's;
+      learning_rate (η), l2 (λ), update_biases: the stepper's when the phase ran;
+      sizes: the network's layer sizes, (sizes[0], …, sizes[L]);
+      updates: for the update phase, one `LayerUpdate` per layer, l = 0 … L−1
+        (the same arrays as the ``*{l}`` keys above); () for the other phases.
     """
     kind: str
     layer: int | None
     index: int
     arrays: dict[str, Array] = field(repr=False)
+    activation: str | None = None
+    hidden_activation: str | None = None
+    output_activation: str | None = None
+    loss_name: str | None = None
+    learning_rate: float | None = None
+    l2: float = 0.0
+    update_biases: bool = True
+    sizes: tuple[int, ...] = ()
+    updates: tuple[LayerUpdate, ...] = field(default=(), repr=False)
 
     @property
     def label(self) -> str:
         return phase_label(self.kind, self.layer)
+
+    @property
+    def num_layers(self) -> int:
+        """L, the number of weight layers (0 for a record built without sizes)."""
+        return max(len(self.sizes) - 1, 0)
+
+    @property
+    def prev_activation(self) -> str | None:
+        """The activation that produced a_prev = a[l]: None for layer 0 (a[0] is X)."""
+        if self.layer is None or self.layer == 0:
+            return None
+        return self.hidden_activation
+
+    @property
+    def delta_is_a_minus_y(self) -> bool:
+        """True when BP1 for this network is exactly delta[L-1] = a − y (see losses)."""
+        if self.loss_name is None or self.output_activation is None:
+            return False
+        return losses.cancels_to_a_minus_y(self.loss_name, self.output_activation)
 
 
 def phase_label(kind: str, layer: int | None) -> str:
@@ -81,13 +146,24 @@ def phases(num_layers: int) -> list[tuple[str, int | None]]:
             + [("backward", l) for l in range(L - 1, -1, -1)] + [("update", None)])
 
 
-def _frozen(arrays: dict[str, object]) -> dict[str, Array]:
-    out = {}
-    for key, value in arrays.items():
-        arr = np.array(value, dtype=np.float64)  # a copy, never a view of live state
-        arr.setflags(write=False)
-        out[key] = arr
+def _read_only(value: object) -> Array:
+    """value as a read-only float64 array.  A float64 array is frozen in place, not
+    copied: the phases only ever hand over arrays they have just made, or copies."""
+    if type(value) is not np.ndarray or value.dtype != np.float64:
+        value = np.array(value, dtype=np.float64)
+    value.setflags(write=False)
+    return value
+
+
+def _snapshot(arr: Array) -> Array:
+    """A read-only copy of live state (the network's weights), never a view of it."""
+    out = arr.copy()
+    out.setflags(write=False)
     return out
+
+
+def _finite(*arrays: Array) -> bool:
+    return all(np.isfinite(a).all() for a in arrays)
 
 
 class Stepper:
@@ -100,8 +176,10 @@ class Stepper:
     Raises ValueError for a batch the network refuses (see ``Network.batch``) or of
     more than MAX_STEP_BATCH rows, a learning_rate that is not a positive finite
     number, an l2 that is not a finite number ≥ 0, or an update_biases that is not a
-    bool.  Change the learning rate or the bias flag between passes with
-    ``set_learning_rate`` and ``set_update_biases``, which validate the same way.
+    bool.  The settings are properties that validate the same way when set
+    (``stepper.learning_rate = 0.1``, or ``set_learning_rate(0.1)``).  ``l2`` can only
+    change before the first phase, since the loss and the gradients use it; X and Y
+    are read-only (a new batch is a new Stepper).
     """
 
     def __init__(self, net: Network, X, Y, learning_rate: float, l2: float = 0.0,
@@ -109,26 +187,71 @@ class Stepper:
         X, Y = net.batch(X, Y)
         if X.shape[0] > MAX_STEP_BATCH:
             raise ValueError(f"a stepped batch holds at most {MAX_STEP_BATCH} examples")
-        self.set_learning_rate(learning_rate)
-        self.set_update_biases(update_biases)
-        self.l2 = limits.check_real(l2, "l2", lo=0)
-        self.net, self.X, self.Y = net, X.copy(), Y.copy()
-        self.phases = phases(net.num_layers)
         self.history: list[PhaseRecord] = []
-        # Working state of the pass, filled phase by phase.
+        self.learning_rate = learning_rate
+        self.update_biases = update_biases
+        self.l2 = l2
+        # The stepper's own read-only copies: the caller's arrays may change later.
+        self.net, self._X, self._Y = net, _snapshot(X), _snapshot(Y)
+        self.phases = phases(net.num_layers)
+        # Working state of the pass, filled phase by phase (arrays the records share).
         self._z: dict[int, Array] = {}
-        self._a: dict[int, Array] = {0: self.X}
+        self._a: dict[int, Array] = {0: self._X}
         self._delta: dict[int, Array] = {}
         self._grad: dict[int, tuple[Array, Array]] = {}
 
     # --- settings -----------------------------------------------------------
+    @property
+    def X(self) -> Array:
+        """The batch's inputs, (n, sizes[0]), read-only."""
+        return self._X
+
+    @property
+    def Y(self) -> Array:
+        """The batch's targets, (n, sizes[-1]), read-only."""
+        return self._Y
+
+    @property
+    def learning_rate(self) -> float:
+        """η of the update phase; setting it raises ValueError unless a positive finite
+        number (the old value is kept)."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self._learning_rate = limits.check_real(value, "learning_rate", lo=0, lo_open=True)
+
+    @property
+    def update_biases(self) -> bool:
+        """Whether the update phase changes the biases; set it to a bool (else ValueError)."""
+        return self._update_biases
+
+    @update_biases.setter
+    def update_biases(self, flag: bool) -> None:
+        self._update_biases = limits.check_bool(flag, "update_biases")
+
+    @property
+    def l2(self) -> float:
+        """λ of the loss and the gradients; set it to a finite number ≥ 0 before the first
+        phase (else ValueError: the phases done so far used the old λ)."""
+        return self._l2
+
+    @l2.setter
+    def l2(self, value: float) -> None:
+        value = limits.check_real(value, "l2", lo=0)
+        if self.history:
+            raise ValueError("l2 can only change before the first phase: the phases done "
+                             "so far used the old value; go back to the start or start "
+                             "a new pass")
+        self._l2 = value
+
     def set_learning_rate(self, value: float) -> None:
         """Set η for the update phase; ValueError unless a positive finite number."""
-        self.learning_rate = limits.check_real(value, "learning_rate", lo=0, lo_open=True)
+        self.learning_rate = value
 
     def set_update_biases(self, flag: bool) -> None:
         """Whether the update phase changes the biases; ValueError unless a bool."""
-        self.update_biases = limits.check_bool(flag, "update_biases")
+        self.update_biases = flag
 
     # --- progress -----------------------------------------------------------
     @property
@@ -150,8 +273,9 @@ class Stepper:
 
     @property
     def nbytes(self) -> int:
-        """Memory held by the undo history, in bytes."""
-        return sum(arr.nbytes for rec in self.history for arr in rec.arrays.values())
+        """Memory held by the undo history, in bytes (an array two records share once)."""
+        unique = {id(arr): arr for rec in self.history for arr in rec.arrays.values()}
+        return sum(arr.nbytes for arr in unique.values())
 
     # --- stepping -----------------------------------------------------------
     def step(self) -> PhaseRecord:
@@ -160,12 +284,21 @@ class Stepper:
             raise StopIteration("the pass is complete; start a new Stepper for the next batch")
         kind, layer = self.phases[self.position]
         with np.errstate(all="ignore"):  # non-finite results are caught just below
-            arrays, commit = getattr(self, f"_{kind}")(layer)
-        if not all(np.isfinite(v).all() for v in arrays.values()):
+            arrays, finite, commit = getattr(self, f"_{kind}")(layer)
+        if not finite:
             raise Diverged(f"the {kind} phase produced NaN or infinity; the network keeps "
                            "its last finite weights. Try a smaller learning rate.")
         commit()
-        record = PhaseRecord(kind, layer, self.position, _frozen(arrays))
+        arrays = {key: _read_only(value) for key, value in arrays.items()}
+        net = self.net
+        record = PhaseRecord(
+            kind, layer, self.position, arrays,
+            activation=None if layer is None and kind == "update" else (
+                net.output_activation if layer is None else net.f(layer).name),
+            hidden_activation=net.activation, output_activation=net.output_activation,
+            loss_name=net.loss_name, learning_rate=self._learning_rate, l2=self._l2,
+            update_biases=self._update_biases, sizes=tuple(net.sizes),
+            updates=_layer_updates(arrays, net.num_layers) if kind == "update" else ())
         self.history.append(record)
         return record
 
@@ -184,63 +317,80 @@ class Stepper:
         elif record.kind == "backward":
             del self._delta[l], self._grad[l]
         elif record.kind == "update":
-            for k in range(self.net.num_layers):
-                self.net.weights[k] = np.array(record.arrays[f"W_before{k}"])
-                self.net.biases[k] = np.array(record.arrays[f"b_before{k}"])
+            for u in record.updates:  # writable copies: the network owns its arrays
+                self.net.weights[u.layer] = u.W_before.copy()
+                self.net.biases[u.layer] = u.b_before.copy()
         return self.last
 
-    # --- the phases: each returns (arrays to record, function that commits) --
+    # --- the phases: each returns (arrays to record, whether what it computed is
+    # finite, a function that commits it), and runs a function of bp_core.phases -----
     def _forward(self, l: int):
-        a_prev = self._a[l]
-        z, a = self.net.forward_layer(l, a_prev)
+        net, a_prev = self.net, self._a[l]
+        W, b = net.weights[l], net.biases[l]
+        z, a = phase.forward_layer(W, b, net.f(l), a_prev)
 
         def commit():
             self._z[l], self._a[l + 1] = z, a
-        return dict(a_prev=a_prev, W=self.net.weights[l], b=self.net.biases[l], z=z, a=a), commit
+        arrays = dict(a_prev=a_prev, W=_snapshot(W), b=_snapshot(b), z=z, a=a)
+        return arrays, _finite(z, a), commit
 
     def _loss(self, _):
-        L = self.net.num_layers
+        net, L = self.net, self.net.num_layers
         z, a = self._z[L - 1], self._a[L]
-        costs = self.net.costs(z, a, self.Y)
-        loss = float(np.mean(costs)) + self.net.l2_term(self.l2)
-        return dict(a=a, y=self.Y, z=z, costs=costs, loss=loss), lambda: None
+        costs = phase.costs(net.loss_function, z, a, self._Y)
+        loss = phase.mean_cost(costs, net.l2_term(self._l2))
+        # A non-finite cost makes the mean non-finite, so one scalar test covers both.
+        return (dict(a=a, y=self._Y, z=z, costs=costs, loss=loss), math.isfinite(loss),
+                lambda: None)
 
     def _backward(self, l: int):
         net, L = self.net, self.net.num_layers
-        z, a = self._z[l], self._a[l + 1]
+        f, z, a, a_prev = net.f(l), self._z[l], self._a[l + 1], self._a[l]
         arrays: dict[str, object] = dict(z=z)
+        fprime = phase.slope(f, z, a) if f.hidden_ok else None
         if l == L - 1:
-            delta = net.output_delta(z, a, self.Y)
-            arrays.update(a=a, y=self.Y)
+            delta = phase.output_delta(net.loss_function, f, z, a, self._Y)
+            arrays.update(a=a, y=self._Y)
         else:
-            delta = net.hidden_delta(l, self._delta[l + 1], z, a)
-            arrays.update(delta_next=self._delta[l + 1], W_next=net.weights[l + 1])
-        if net.f(l).hidden_ok:
-            arrays["fprime"] = net.f(l).derivative(z, a)
-        grad_w, grad_b = net.gradients(l, delta, self._a[l], self.l2)
-        arrays.update(delta=delta, a_prev=self._a[l], grad_w=grad_w, grad_b=grad_b)
+            W_next = net.weights[l + 1]
+            delta = phase.hidden_delta(W_next, self._delta[l + 1], fprime)
+            arrays.update(delta_next=self._delta[l + 1], W_next=_snapshot(W_next))
+        if fprime is not None:
+            arrays["fprime"] = fprime
+        grad_w, grad_b = phase.gradients(delta, a_prev, net.weights[l], self._l2)
+        arrays.update(delta=delta, a_prev=a_prev, grad_w=grad_w, grad_b=grad_b)
 
         def commit():
             self._delta[l], self._grad[l] = delta, (grad_w, grad_b)
-        return arrays, commit
+        # A NaN or inf in delta reaches grad_b (a column sum), so these two cover it.
+        return arrays, _finite(grad_w, grad_b), commit
 
     def _update(self, _):
-        net, eta = self.net, self.learning_rate
+        net, eta, update_biases = self.net, self._learning_rate, self._update_biases
         arrays: dict[str, object] = dict(learning_rate=eta)
         new_w, new_b = [], []
         for l in range(net.num_layers):
             grad_w, grad_b = self._grad[l]
-            # The same expression as Network.sgd_step, so the result is bit-identical.
-            w = net.weights[l] - eta * grad_w
-            b = net.biases[l] - eta * grad_b if self.update_biases else net.biases[l].copy()
-            arrays.update({f"W_before{l}": net.weights[l], f"b_before{l}": net.biases[l],
+            W, b = net.weights[l], net.biases[l]
+            # The same function as Network.sgd_step, not in place: W and b are kept for undo.
+            w_after, b_after = phase.update_layer(W, b, grad_w, grad_b, eta, update_biases)
+            arrays.update({f"W_before{l}": _snapshot(W), f"b_before{l}": _snapshot(b),
                            f"grad_w{l}": grad_w, f"grad_b{l}": grad_b,
                            f"update_w{l}": -eta * grad_w,
-                           f"update_b{l}": -eta * grad_b if self.update_biases else 0 * grad_b,
-                           f"W_after{l}": w, f"b_after{l}": b})
-            new_w.append(w)
-            new_b.append(b)
+                           f"update_b{l}": -eta * grad_b if update_biases
+                           else np.zeros_like(grad_b),
+                           f"W_after{l}": w_after.copy(), f"b_after{l}": b_after.copy()})
+            new_w.append(w_after)
+            new_b.append(b_after)
 
         def commit():
             net.weights[:], net.biases[:] = new_w, new_b
-        return arrays, commit
+        return arrays, _finite(*new_w, *new_b), commit
+
+
+def _layer_updates(arrays: dict[str, Array], num_layers: int) -> tuple[LayerUpdate, ...]:
+    """The update record's arrays, one LayerUpdate per layer (the same arrays, shared)."""
+    return tuple(LayerUpdate(l, *(arrays[f"{key}{l}"] for key in (
+        "W_before", "b_before", "grad_w", "grad_b", "update_w", "update_b", "W_after",
+        "b_after"))) for l in range(num_layers))
+
