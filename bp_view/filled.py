@@ -30,7 +30,6 @@ from .latex import (
     delta_symbol,
     elided_note,
     eq_text,
-    f_symbol,
     fmt,
     fmt_base,
     fmt_factor,
@@ -43,6 +42,7 @@ from .latex import (
     slope_why,
     symbol,
 )
+from .records import layer_updates, learning_rate
 from .text import Translator
 
 if TYPE_CHECKING:  # only for annotations
@@ -111,7 +111,7 @@ def _apply(act: acts.Activation, z_row: np.ndarray, j: int, l: int, i: int,
         ks = shown_terms(n_out, MAX_SUM_TERMS)
         terms = [f"e^{{{fmt(out.num(f'z[{l}][{i},{k}]', z_row[k]))}}}" for k in ks]
         return rf"\frac{{e^{{{fmt(z)}}}}}{{{join_terms(terms, n_out, MAX_SUM_TERMS)}}}"
-    return rf"{f_symbol(act)}({fmt(z)})"
+    return rf"{act.symbol}({fmt(z)})"
 
 
 def _derivative(act: acts.Activation, z: float, a: float, fprime: float, l: int, i: int,
@@ -119,7 +119,7 @@ def _derivative(act: acts.Activation, z: float, a: float, fprime: float, l: int,
     """f'(z[l]_j) with the numbers: σ'(z) = a(1 − a) = 0.59(1 − 0.59) = 0.24."""
     _check(float(act.derivative(np.array(z), np.array(a))), fprime, abs(fprime),
            f"f'(z[{l}]) at ({i}, {j})")
-    sym, a_sym, z_sym = f_symbol(act), symbol("a", l + 1, j), symbol("z", l, j)
+    sym, a_sym, z_sym = act.symbol, symbol("a", l + 1, j), symbol("z", l, j)
     fp_key = f"fprime[{l}][{i},{j}]"
     fprime = out.num(fp_key, fprime)
     if act.name == "sigmoid":
@@ -170,7 +170,7 @@ def _forward(rec: PhaseRecord, j: int, i: int, act: acts.Activation, out: _Out) 
     elif act.name == "linear":
         symbolic = symbol("z", l, j)
     else:
-        symbolic = rf"{f_symbol(act)}({symbol('z', l, j)})"
+        symbolic = rf"{act.symbol}({symbol('z', l, j)})"
     filled = _apply(act, z[i], j, l, i, out)
     chain = f"{symbolic} = {filled}" if filled != fmt(zj) else symbolic
     n_out = z.shape[1]
@@ -277,7 +277,7 @@ def _output_delta(rec: PhaseRecord, j: int, i: int, act: acts.Activation, loss: 
         fp = float(A["fprime"][i, j])
         g = out.num(f"dC/da[{L}][{i},{j}]", av - yv)
         _check(g * fp, dv, abs(g * fp), d_key)
-        sym = f_symbol(act)
+        sym = act.symbol
         out.eq(rf"{d_sym} = ({a_sym} - {y_sym})\, {sym}'({z_sym}) = "
                rf"({fmt(av)} - {fmt_factor(yv)}) \cdot {fmt_factor(fp)} = "
                rf"{fmt_factor(g)} \cdot {fmt_factor(fp)} = "
@@ -302,7 +302,7 @@ def _hidden_delta(rec: PhaseRecord, j: int, i: int, act: acts.Activation, out: _
     s = out.num(s_key, (delta_next[i:i + 1] @ W_next)[0, j])
     fp = float(A["fprime"][i, j])
     _check(s * fp, dv, float(np.abs(delta_next[i] * W_next[:, j]).sum()) * abs(fp), d_key)
-    sym = f_symbol(act)
+    sym = act.symbol
     out.eq(rf"{delta_symbol(l, j)} = \left(\sum_k {symbol('W', l + 1, 'k', j)}\, "
            rf"{delta_symbol(l + 1, 'k')}\right) {sym}'({symbol('z', l, j)}) = "
            rf"\left({join_terms(terms, n_next, MAX_SUM_TERMS)}"
@@ -370,47 +370,52 @@ def _gradients(rec: PhaseRecord, j: int, k: int, l2: float, out: _Out) -> None:
 
 
 def _update(rec: PhaseRecord, j: int, k: int | None, layer: int | None, out: _Out) -> None:
-    A = rec.arrays
-    num_layers = sum(key.startswith("W_before") for key in A)
-    l = num_layers - 1 if layer is None else _index(layer, num_layers, "layer")
-    W_before = A[f"W_before{l}"]
-    n_out, n_in = W_before.shape
+    updates = layer_updates(rec)
+    l = len(updates) - 1 if layer is None else _index(layer, len(updates), "layer")
+    u = updates[l]
+    n_out, n_in = u.W_before.shape
     j = _index(j, n_out, "j")
     k = _index(0 if k is None else k, n_in, "k")
-    eta = out.num("learning_rate", A["learning_rate"])
+    eta = out.num("learning_rate", learning_rate(rec))
 
-    w = out.num(f"W[{l}][{j},{k}]", W_before[j, k])
-    g = out.num(f"grad_w[{l}][{j},{k}]", A[f"grad_w{l}"][j, k])
-    u = out.num(f"update_w[{l}][{j},{k}]", A[f"update_w{l}"][j, k])
+    w = out.num(f"W[{l}][{j},{k}]", u.W_before[j, k])
+    g = out.num(f"grad_w[{l}][{j},{k}]", u.grad_w[j, k])
+    step = out.num(f"update_w[{l}][{j},{k}]", u.step_w[j, k])
     w_key = f"W_after[{l}][{j},{k}]"
-    w_after = out.num(w_key, A[f"W_after{l}"][j, k])
-    _check(w - eta * g, w_after, abs(w) + abs(u), w_key)
+    w_after = out.num(w_key, u.W_after[j, k])
+    _check(w - eta * g, w_after, abs(w) + abs(step), w_key)
     W_sym = symbol("W", l, j, k)
     out.eq(rf"{W_sym} \leftarrow {W_sym} - \eta\, {dC_dW(l, j, k)} = {fmt(w)} - {fmt(eta)} "
-           rf"\cdot {fmt_factor(g)} = {fmt(w)} {signed_term(u)} = {fmt(w_after)}",
+           rf"\cdot {fmt_factor(g)} = {fmt(w)} {signed_term(step)} = {fmt(w_after)}",
            out.text("update_weight", j=j, k=k, l=l, eta=f"{eta:g}"), w_key)
 
-    b = out.num(f"b[{l}][{j}]", A[f"b_before{l}"][j])
-    gb = out.num(f"grad_b[{l}][{j}]", A[f"grad_b{l}"][j])
+    b = out.num(f"b[{l}][{j}]", u.b_before[j])
+    gb = out.num(f"grad_b[{l}][{j}]", u.grad_b[j])
     b_key = f"b_after[{l}][{j}]"
-    b_after = out.num(b_key, A[f"b_after{l}"][j])
+    b_after = out.num(b_key, u.b_after[j])
     b_sym = symbol("b", l, j)
-    held = (not np.any(A[f"update_b{l}"])) and bool(np.any(A[f"grad_b{l}"]))
+    held = (not np.any(u.step_b)) and bool(np.any(u.grad_b))
     if held:
         out.eq(rf"{b_sym} \leftarrow {b_sym} = {fmt(b_after)}",
                out.text("biases_held"), b_key)
     else:
-        ub = out.num(f"update_b[{l}][{j}]", A[f"update_b{l}"][j])
+        ub = out.num(f"update_b[{l}][{j}]", u.step_b[j])
         _check(b - eta * gb, b_after, abs(b) + abs(ub), b_key)
         out.eq(rf"{b_sym} \leftarrow {b_sym} - \eta\, {dC_db(l, j)} = {fmt(b)} - {fmt(eta)} "
                rf"\cdot {fmt_factor(gb)} = {fmt(b)} {signed_term(ub)} = {fmt(b_after)}",
                out.text("update_bias"), b_key)
 
 
-def _build(record: PhaseRecord, j: int, example: int, activation_name: str, loss_name: str,
-           k: int | None, l2: float, layer: int | None, num_layers: int | None,
-           tr: Translator | None = None) -> _Out:
-    act, loss = acts.get(activation_name), losses.get(loss_name)
+def _build(record: PhaseRecord, j: int, example: int, activation_name: str | None,
+           loss_name: str | None, k: int | None, l2: float | None, layer: int | None,
+           num_layers: int | None, tr: Translator | None = None) -> _Out:
+    # What the caller does not name, the record says about itself.  A record built by
+    # hand from arrays alone says nothing: it is read as a sigmoid network with the
+    # quadratic cost, and the arithmetic checks refuse it if it is not one.
+    act = acts.get(activation_name or record.activation or "sigmoid")
+    loss = losses.get(loss_name or record.loss_name or "quadratic")
+    l2 = record.l2 if l2 is None else l2
+    num_layers = num_layers or record.num_layers or None
     out = _Out(tr)
     kind, A = record.kind, record.arrays
     if kind == "update":
@@ -439,23 +444,26 @@ def _build(record: PhaseRecord, j: int, example: int, activation_name: str, loss
     return out
 
 
-def for_neuron(record: PhaseRecord, j: int, example: int = 0, activation_name: str = "sigmoid",
-               loss_name: str = "quadratic", k: int | None = None, *, l2: float = 0.0,
-               layer: int | None = None, num_layers: int | None = None,
-               tr: Translator | None = None) -> list[Equation]:
+def for_neuron(record: PhaseRecord, j: int, example: int = 0,
+               activation_name: str | None = None, loss_name: str | None = None,
+               k: int | None = None, *, l2: float | None = None, layer: int | None = None,
+               num_layers: int | None = None, tr: Translator | None = None) -> list[Equation]:
     """The equations of ``record``'s phase, filled in for neuron j and example i.
 
     j: a neuron of layer l+1 (the output side of weight layer l); example: the
     row i of the batch; k: the input neuron of the weight W[l][j, k] shown by
-    the gradient and the update (default 0).  activation_name is the activation
-    of the record's layer (network.f(l).name; for the loss phase the output
-    one), loss_name the network's loss; both are checked against the record's
-    numbers, and a mismatch raises ValueError.  l2: the run's λ, to show the λW
-    term of grad_w.  layer: which layer an update shows (default the last);
-    ignored by forward and backward records, which carry their own.  num_layers:
-    L, used only to write a^{[L]} in the loss phase (there ``layer`` = L − 1 does
-    the same, and j is unused).  tr: an optional translator of the captions,
-    ``tr(key, values)`` for a key of `TEXT`; without it they are in English.
+    the gradient and the update (default 0).  layer: which layer an update shows
+    (default the last); ignored by forward and backward records, which carry their
+    own.  tr: an optional translator of the captions, ``tr(key, values)`` for a key
+    of `TEXT`; without it they are in English.
+
+    The rest the record says about itself, and need only be given for a record built
+    by hand: activation_name, the activation of the record's layer (for the loss
+    phase the output one; default ``record.activation``); loss_name, the network's
+    loss (default ``record.loss_name``); both are checked against the record's
+    numbers, and a mismatch raises ValueError.  l2: the run's λ, to show the λW term
+    of grad_w (default ``record.l2``).  num_layers: L, used only to write a^{[L]} in
+    the loss phase (default ``record.num_layers``; ``layer`` = L − 1 does the same).
 
     Forward: [z, a].  Loss: [C_i, C].  Backward: [delta, its helper (f' or the
     softmax sum), grad_b (BP3), grad_w (BP4)].  Update: [W, b].
@@ -464,8 +472,8 @@ def for_neuron(record: PhaseRecord, j: int, example: int = 0, activation_name: s
                   num_layers, tr).eqs
 
 
-def numbers(record: PhaseRecord, j: int, example: int = 0, activation_name: str = "sigmoid",
-            loss_name: str = "quadratic", k: int | None = None, *, l2: float = 0.0,
+def numbers(record: PhaseRecord, j: int, example: int = 0, activation_name: str | None = None,
+            loss_name: str | None = None, k: int | None = None, *, l2: float | None = None,
             layer: int | None = None, num_layers: int | None = None) -> dict[str, float]:
     """The numbers `for_neuron` writes, by name, at full float64 precision.
 

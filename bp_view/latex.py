@@ -14,7 +14,6 @@ written in LaTeX as z^{[l]}_j, a^{[l]}_k, W^{[l]}_{jk}, b^{[l]}_j, \delta^{[l]}_
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from bp_core import activations as acts
@@ -136,12 +135,6 @@ def dC_dW(layer: int | str, *idx: int | str) -> str:
 
 def dC_db(layer: int | str, *idx: int | str) -> str:
     return rf"\frac{{\partial C}}{{\partial {symbol('b', layer, *idx)}}}"
-
-
-def f_symbol(act: acts.Activation) -> str:
-    r"""The function's name in LaTeX, taken from its registered derivative: "\sigma'(z) = …"."""
-    m = re.match(r"\s*(.+?)'\(z\)", act.latex_derivative)
-    return m.group(1) if m else "f"
 
 
 def shown_terms(n: int, limit: int) -> list[int]:

@@ -30,6 +30,7 @@ from .layout import (
     tick_labels,
     tx,
 )
+from .records import layer_updates, learning_rate
 from .style import (
     BOUNDED_SCALE,
     HOVER_FORMAT,
@@ -46,29 +47,35 @@ if TYPE_CHECKING:  # only for annotations: bp_view draws records, it never runs 
     from bp_core.stepper import PhaseRecord
 
 
-def phase_figures(record: PhaseRecord, activation_name: str, loss_name: str | None = None,
-                  prev_activation_name: str | None = None, *, layer: int | None = None,
+def phase_figures(record: PhaseRecord, activation_name: str | None = None,
+                  loss_name: str | None = None, prev_activation_name: str | None = None, *,
+                  layer: int | None = None,
                   tr: Translator | None = None) -> list[tuple[str, go.Figure]]:
     """(caption, figure) pairs for the panels of one stepper phase, in reading order.
 
-    activation_name: the activation of the record's layer (forward, backward), or the
-    output activation (loss).  loss_name names the loss in the loss and output-delta
-    titles.  prev_activation_name: the activation that produced a[l] (the hidden
-    one), used only by a forward record with l > 0 to fix a[l]'s colour range; when
-    not given a[l] is drawn as signed, which never clips.  a[0] = X is always signed.
+    Everything is read from the record itself; the names, when given, take its place
+    (a record built by hand from arrays alone has none).  activation_name: the
+    activation of the record's layer (forward, backward), or the output activation
+    (loss); default ``record.activation``.  loss_name names the loss in the loss and
+    output-delta titles; default ``record.loss_name``.  prev_activation_name: the
+    activation that produced a[l] (the hidden one), used only by a forward record with
+    l > 0 to fix a[l]'s colour range; default ``record.prev_activation``; without one
+    a[l] is drawn as signed, which never clips.  a[0] = X is always signed.
     layer: for an update record, only that weight layer's three panels (before,
     −η·grad, after); by default every layer's, in order.  tr: an optional
     translator of the captions and the figures' words.
     """
     kind, l, A = record.kind, record.layer, record.arrays
+    act = activation_name or record.activation
+    loss_name = loss_name or record.loss_name
     if kind == "forward":
-        return _forward_figures(l, A, activation_name, prev_activation_name, tr)
+        return _forward_figures(l, A, act, prev_activation_name or record.prev_activation, tr)
     if kind == "loss":
-        return _loss_figures(A, activation_name, loss_name, tr)
+        return _loss_figures(A, act, loss_name, tr)
     if kind == "backward":
-        return _backward_figures(l, A, activation_name, loss_name, tr)
+        return _backward_figures(l, A, act, loss_name, record.l2, tr)
     if kind == "update":
-        return _update_figures(A, tr, layer)
+        return _update_figures(record, tr, layer)
     raise ValueError(f"unknown phase kind {kind!r}")
 
 
@@ -154,7 +161,7 @@ def _loss_figures(A, act: str, loss_name: str | None, tr: Translator | None = No
             (tx(tr, "cap_costs_l2" if l2_note else "cap_costs", formula=formula), bars)]
 
 
-def _backward_figures(l: int, A, act: str, loss_name: str | None,
+def _backward_figures(l: int, A, act: str, loss_name: str | None, l2: float,
                       tr: Translator | None = None):
     out = []
     hidden_layer = "delta_next" in A
@@ -186,41 +193,38 @@ def _backward_figures(l: int, A, act: str, loss_name: str | None,
         caption = tx(tr, "cap_bp1", l=l, why=why)
     out.append((caption, heatmap(A["delta"], title, "signed", value_name=f"delta[{l}]", tr=tr)))
 
-    grad_w, delta, a_prev = as_float(A["grad_w"]), as_float(A["delta"]), as_float(A["a_prev"])
-    with np.errstate(all="ignore"):
-        plain = delta.T @ a_prev / delta.shape[0]
-        l2 = bool(np.any(np.abs(grad_w - plain) > 1e-9 * (1 + np.abs(plain))))
     out.append((tx(tr, "cap_gradients", l=l, l2=f" + λ·W[{l}]" if l2 else ""),
-                params_figure(grad_w, A["grad_b"],
+                params_figure(A["grad_w"], A["grad_b"],
                               bias_pair(tr, "with_bias_title", f"grad_w[{l}]", f"grad_b[{l}]"),
                               bias_pair(tr, "with_bias_value", f"grad_w[{l}]", f"grad_b[{l}]"),
                               tr=tr)))
     return out
 
 
-def _update_figures(A, tr: Translator | None = None, layer: int | None = None):
+def _update_figures(record: PhaseRecord, tr: Translator | None = None,
+                    layer: int | None = None):
     out = []
-    eta = float(A["learning_rate"])
-    layers = 0
-    while f"W_before{layers}" in A:
-        layers += 1
+    eta = learning_rate(record)
+    updates = layer_updates(record)
+    layers = len(updates)
     if layer is not None and not 0 <= layer < layers:
         raise ValueError(f"layer must be in 0..{layers - 1}, got {layer}")
-    for l in range(layers) if layer is None else [layer]:
-        before = with_bias(A[f"W_before{l}"], A[f"b_before{l}"])
-        step = with_bias(A[f"update_w{l}"], A[f"update_b{l}"])
-        after = with_bias(A[f"W_after{l}"], A[f"b_after{l}"])
+    for u in updates if layer is None else [updates[layer]]:
+        l = u.layer
+        before = with_bias(u.W_before, u.b_before)
+        step = with_bias(u.step_w, u.step_b)
+        after = with_bias(u.W_after, u.b_after)
         # One colour range for the three panels of a layer, so they can be compared.
         zrange = symmetric_range(before, step, after)
         w, b = f"W[{l}]", f"b[{l}]"
         dw, db = f"−η·grad_w[{l}]", f"−η·grad_b[{l}]"
         panels = [
             (tx(tr, "cap_before", l=l), bias_pair(tr, "before_title", w, b),
-             A[f"W_before{l}"], A[f"b_before{l}"], bias_pair(tr, "with_bias_value", w, b)),
+             u.W_before, u.b_before, bias_pair(tr, "with_bias_value", w, b)),
             (tx(tr, "cap_change", l=l, eta=f"{eta:g}"), f"{dw}, {db}",
-             A[f"update_w{l}"], A[f"update_b{l}"], bias_pair(tr, "with_bias_value", dw, db)),
+             u.step_w, u.step_b, bias_pair(tr, "with_bias_value", dw, db)),
             (tx(tr, "cap_after", l=l), bias_pair(tr, "after_title", w, b),
-             A[f"W_after{l}"], A[f"b_after{l}"], bias_pair(tr, "with_bias_value", w, b)),
+             u.W_after, u.b_after, bias_pair(tr, "with_bias_value", w, b)),
         ]
         largest = symmetric_range(step)[1] if np.isfinite(step).any() and np.any(step) else 0.0
         notes = ["", tx(tr, "largest_change", largest=f"{largest:.3g}"), ""]

@@ -18,7 +18,6 @@ from .latex import (
     dC_dW,
     delta_symbol,
     eq_text,
-    f_symbol,
     loss_words,
     sentences,
     symbol,
@@ -32,7 +31,7 @@ def _activation_eqs(act: acts.Activation, l: int | str, lp1: int | str,
         latex = (rf"{symbol('a', lp1, 'j')} = \frac{{e^{{{symbol('z', l, 'j')}}}}}"
                  rf"{{\sum_k e^{{{symbol('z', l, 'k')}}}}}")
         return [Equation(latex, eq_text(tr, "softmax"))]
-    sym = f_symbol(act)
+    sym = act.symbol
     latex = rf"{symbol('a', lp1, 'j')} = {sym}({symbol('z', l, 'j')})"
     if "=" in act.latex:
         latex += rf", \qquad {act.latex}"
@@ -123,12 +122,12 @@ def general(kind: str, layer: int | None, num_layers: int, activation_name: str,
                 rf"({symbol('a', L, 'k')} - y_k)\right)",
                 eq_text(tr, "bp1_softmax")))
         else:
-            sym = f_symbol(act)
+            sym = act.symbol
             eqs.append(Equation(rf"{d} = {dCda}\, {sym}'({z}) = ({a} - {y})\, {sym}'({z})",
                                 eq_text(tr, "bp1")))
             eqs.append(_derivative_eq(act, l, tr))
     else:
-        sym = f_symbol(act)
+        sym = act.symbol
         eqs.append(Equation(
             rf"{delta_symbol(l, 'j')} = \left(\sum_k {symbol('W', l + 1, 'k', 'j')}\, "
             rf"{delta_symbol(l + 1, 'k')}\right) {sym}'({symbol('z', l, 'j')})",

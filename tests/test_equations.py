@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bp_core import Network, Stepper, datasets, losses
+from bp_core import Network, PhaseRecord, Stepper, datasets, losses
 from bp_core.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from bp_core.stepper import phases
 from bp_view import equations
@@ -146,7 +146,9 @@ def test_mazur_loss(mazur):
     assert shows(eqs[:1], "0.298371109") and shows(eqs[1:], "0.298371109")  # E_total
     assert "a^{[2]}_{j}" in eqs[0].latex
     assert for_neuron(mazur["Loss"], 0, layer=1) == eqs  # the output weight layer names L too
-    assert "a^{[L]}_{j}" in for_neuron(mazur["Loss"], 0)[0].latex
+    assert for_neuron(mazur["Loss"], 0) == eqs  # the record knows L itself
+    bare = PhaseRecord("loss", None, mazur["Loss"].index, mazur["Loss"].arrays)
+    assert "a^{[L]}_{j}" in for_neuron(bare, 0)[0].latex  # a record built by hand does not
     assert numbers(mazur["Loss"], 0)["loss"] == pytest.approx(0.298371109, abs=1e-9)
 
 

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from bp_core import Network, Stepper, datasets, gradcheck, train
+from bp_core import Network, PhaseRecord, Stepper, datasets, gradcheck, train
 from bp_core.gradcheck import TOLERANCE
 from bp_view import figures
 
@@ -211,9 +211,12 @@ def test_forward_panels_draw_the_record(small):
         assert a.layout.title.text == f"a[{l + 1}] = sigmoid(z[{l}])"
     # a[0] = X is an input, not an activation: always signed
     assert is_signed(panels(rec["F0"])[0].data[0])
-    # a[1] of a sigmoid hidden layer: bounded when the caller says so, signed otherwise
+    # a[1] of a sigmoid hidden layer: bounded, as the record says (or the caller); a
+    # record built by hand from its arrays alone names no activation: signed
     assert is_bounded(panels(rec["F1"], prev_activation_name="sigmoid")[0].data[0], 0, 1)
-    assert is_signed(panels(rec["F1"])[0].data[0])
+    assert is_bounded(panels(rec["F1"])[0].data[0], 0, 1)
+    bare = PhaseRecord(rec["F1"].kind, rec["F1"].layer, rec["F1"].index, rec["F1"].arrays)
+    assert is_signed(panels(bare)[0].data[0])
 
 
 def test_forward_panels_of_unbounded_and_tanh_activations():

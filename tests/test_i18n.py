@@ -491,8 +491,11 @@ def equation_captions(tr) -> list[str]:
 def figure_texts(tr) -> list[str]:
     texts = []
     for _net, rec, act, loss, _l2 in stepped_records():
-        for loss_name in [loss] + ([None] if rec.kind == "backward" else []):
-            for caption, fig in figures.phase_figures(rec, act, loss_name,
+        # and a backward record built by hand, which names no loss ("why_loss")
+        bare = PhaseRecord(rec.kind, rec.layer, rec.index, rec.arrays)
+        for record, loss_name in [(rec, loss)] + ([(bare, None)] if rec.kind == "backward"
+                                                   else []):
+            for caption, fig in figures.phase_figures(record, act, loss_name,
                                                       prev_activation_name=act, tr=tr):
                 texts += [caption, *plotly_texts(fig)]
     rng = np.random.default_rng(1)
