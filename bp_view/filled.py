@@ -114,6 +114,18 @@ def _apply(act: acts.Activation, z_row: np.ndarray, j: int, l: int, i: int,
     return rf"{act.symbol}({fmt(z)})"
 
 
+# How f'(z) is written out with the numbers, by activation: the number it is computed
+# from ("a", the activation, or "z") and the LaTeX after f'(z), with {v} that number
+# ({v_factor} in parentheses if negative, {v_base} ready to be squared), {a} the symbol
+# of a and {f} the function's.  An activation not listed shows f'(z) = value only.
+_PRIME_FILLED = {
+    "sigmoid": ("a", r" = {a}(1 - {a}) = {v}\,(1 - {v_factor})"),
+    "tanh": ("a", r" = 1 - \left({a}\right)^2 = 1 - {v_base}^2"),
+    "relu": ("z", r" = [{v} > 0]"),
+    "leaky_relu": ("z", r" = {f}'({v})"),
+}
+
+
 def _derivative(act: acts.Activation, z: float, a: float, fprime: float, l: int, i: int,
                 j: int, out: _Out) -> Equation:
     """f'(z[l]_j) with the numbers: σ'(z) = a(1 − a) = 0.59(1 − 0.59) = 0.24."""
@@ -122,20 +134,13 @@ def _derivative(act: acts.Activation, z: float, a: float, fprime: float, l: int,
     sym, a_sym, z_sym = act.symbol, symbol("a", l + 1, j), symbol("z", l, j)
     fp_key = f"fprime[{l}][{i},{j}]"
     fprime = out.num(fp_key, fprime)
-    if act.name == "sigmoid":
-        a = out.num(f"a[{l + 1}][{i},{j}]", a)
-        body = rf" = {a_sym}(1 - {a_sym}) = {fmt(a)}\,(1 - {fmt_factor(a)})"
-    elif act.name == "tanh":
-        a = out.num(f"a[{l + 1}][{i},{j}]", a)
-        body = rf" = 1 - \left({a_sym}\right)^2 = 1 - {fmt_base(a)}^2"
-    elif act.name == "relu":
-        z = out.num(f"z[{l}][{i},{j}]", z)
-        body = rf" = [{fmt(z)} > 0]"
-    elif act.name == "leaky_relu":
-        z = out.num(f"z[{l}][{i},{j}]", z)
-        body = rf" = {sym}'({fmt(z)})"
-    else:
-        body = ""
+    body = ""
+    if act.name in _PRIME_FILLED:
+        source, template = _PRIME_FILLED[act.name]
+        name, value = (f"a[{l + 1}][{i},{j}]", a) if source == "a" else (f"z[{l}][{i},{j}]", z)
+        value = out.num(name, value)
+        body = template.format(a=a_sym, f=sym, v=fmt(value), v_factor=fmt_factor(value),
+                               v_base=fmt_base(value))
     why = slope_why(act.name, out.tr)
     return Equation(rf"{sym}'({z_sym}){body} = {fmt(fprime)}",
                     out.text("slope", act=act.name, j=j, layer=l + 1, why=why), fp_key)
