@@ -1,11 +1,12 @@
 """bp_view: bp_core's numbers as pictures and equations, for a notebook or a page.
 
-    from bp_core import Network, Stepper
+    from bp_core import Network, Stepper, datasets
     from bp_view import equations, figures
-    record = Stepper(net, X, Y, 0.5).step()
-    for caption, fig in figures.phase_figures(record, "sigmoid", "quadratic"):
+    data = datasets.load("xor", n=8)
+    record = Stepper(Network([2, 3, 1], seed=0), data.X, data.Y, 0.5).step()  # forward 0
+    for caption, fig in figures.phase_figures(record):   # the record says what it is
         fig.show()
-    for eq in equations.for_neuron(record, j=0):
+    for eq in equations.for_neuron(record, j=0):         # neuron 0, example 0
         print(eq.latex, eq.caption)
 
 Pure presentation: numpy and plotly only, never Streamlit, nothing about a page.
