@@ -35,6 +35,7 @@ properties: ``stepper.learning_rate = 0`` raises ValueError and keeps the old va
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -193,9 +194,20 @@ def phase_label(kind: str, layer: int | None) -> str:
 
 def phases(num_layers: int) -> list[tuple[str, int | None]]:
     """The (kind, layer) of every phase of one pass, in order."""
-    L = num_layers
-    return ([("forward", l) for l in range(L)] + [("loss", None)]
-            + [("backward", l) for l in range(L - 1, -1, -1)] + [("update", None)])
+    return list(_phases(num_layers))
+
+
+@functools.lru_cache(maxsize=64)
+def _phases(L: int) -> tuple[tuple[str, int | None], ...]:
+    return tuple([("forward", l) for l in range(L)] + [("loss", None)]
+                 + [("backward", l) for l in range(L - 1, -1, -1)] + [("update", None)])
+
+
+@functools.lru_cache(maxsize=64)
+def _update_keys(l: int) -> tuple[str, ...]:
+    """The update record's keys for layer l, in LayerUpdate's order after ``layer``."""
+    return tuple(f"{key}{l}" for key in ("W_before", "b_before", "grad_w", "grad_b",
+                                         "update_w", "update_b", "W_after", "b_after"))
 
 
 def _snapshot(arr: Array) -> Array:
@@ -445,11 +457,11 @@ class Stepper:
             # The function sgd_step runs, not in place: W and b stay, for undo.
             w_after, b_after, step_w, step_b = phase.update_layer(W, b, grad_w, grad_b, eta,
                                                                   update_biases)
-            arrays.update({f"W_before{l}": W, f"b_before{l}": b,
-                           f"grad_w{l}": grad_w, f"grad_b{l}": grad_b, f"update_w{l}": step_w,
-                           f"update_b{l}": np.zeros_like(grad_b) if step_b is None else step_b,
-                           # the network takes w_after itself, so the record gets a copy
-                           f"W_after{l}": w_after.copy(), f"b_after{l}": b_after.copy()})
+            if step_b is None:  # the biases stay: their update is 0
+                step_b = np.zeros_like(grad_b)
+            # The network takes w_after itself, so the record gets a copy.
+            arrays.update(zip(_update_keys(l), (W, b, grad_w, grad_b, step_w, step_b,
+                                                w_after.copy(), b_after.copy())))
             new_w.append(w_after)
             new_b.append(b_after)
         arrays["learning_rate"] = eta
@@ -467,6 +479,5 @@ def _nothing() -> None:
 
 def _layer_updates(arrays: dict[str, Array], num_layers: int) -> tuple[LayerUpdate, ...]:
     """The update record's arrays, one LayerUpdate per layer (the same arrays, shared)."""
-    return tuple(LayerUpdate(l, *(arrays[f"{key}{l}"] for key in (
-        "W_before", "b_before", "grad_w", "grad_b", "update_w", "update_b", "W_after",
-        "b_after"))) for l in range(num_layers))
+    return tuple(LayerUpdate(l, *(arrays[key] for key in _update_keys(l)))
+                 for l in range(num_layers))
