@@ -42,6 +42,8 @@ from .serialise import JSON_FORMAT, JSON_VERSION  # noqa: F401  (their old home)
 Array = np.ndarray
 __all__ = ["BackpropResult", "Network", "as_batch"]
 
+EVAL_VALUES = 8192  # numbers per temporary when evaluating a big data set (64 KiB)
+
 
 @dataclass(frozen=True)
 class BackpropResult:
@@ -220,13 +222,27 @@ class Network:
         return self.evaluate_checked(X, Y, l2)[0]
 
     def evaluate_checked(self, X: Array, Y: Array, l2: float = 0.0) -> tuple[float, Array]:
-        """(loss, output a[L]) from one forward pass, for a batch and l2 already checked.
+        """(loss, output a[L] (n, sizes[-1])) from one forward pass, for a batch and l2
+        already checked.  train() checks its data once and evaluates through here.
 
-        train() checks its data once and evaluates through here after every epoch.
+        A big data set goes through in slices of EVAL_VALUES // (widest layer) rows, so
+        no temporary holds more than EVAL_VALUES numbers: a 5000 × 100 hidden layer would
+        be a fresh 4 MB array each epoch, and its page faults cost more than its maths.
+        Every example's cost is computed as in one piece; only their sum sees all of them.
         """
+        fs, n = self.functions, X.shape[0]
+        rows = max(1, EVAL_VALUES // max(self.sizes[1:]))
         with np.errstate(under="ignore"):
-            z, a = phases.output(self.weights, self.biases, self.functions, X)
-            costs = phases.costs(self._loss, z, a, Y)
+            if n <= rows:
+                z, a = phases.output(self.weights, self.biases, fs, X)
+                costs = phases.costs(self._loss, z, a, Y)
+            else:
+                costs, a = np.empty(n), np.empty((n, self.sizes[-1]))
+                for k in range(0, n, rows):
+                    z_k, a[k:k + rows] = phases.output(self.weights, self.biases, fs,
+                                                       X[k:k + rows])
+                    costs[k:k + rows] = phases.costs(self._loss, z_k, a[k:k + rows],
+                                                     Y[k:k + rows])
         return phases.mean_cost(costs, self.l2_term(l2)), a
 
     # --- backward -----------------------------------------------------------

@@ -10,7 +10,7 @@ construction.  Notation as in bp_core.network (n = batch, layers counted from 0)
     hidden_delta    BP2  delta[l] = (delta[l+1] @ W[l+1]) ⊙ f'(z[l])    (n, sizes[l+1])
     gradients       BP3  grad_b[l] = mean_i delta[l]                    (sizes[l+1],)
                     BP4  grad_w[l] = delta[l].T @ a[l] / n (+ λ·W[l])   (sizes[l+1], sizes[l])
-    update_layer    W[l] − η·grad_w[l],  b[l] − η·grad_b[l]
+    update_layer    W[l] − η·grad_w[l],  b[l] − η·grad_b[l]                (like W[l], b[l])
 
 Every function is pure unless it says ``in_place``; none of them checks its inputs
 (the callers check a batch once, see bp_core.batch), and none of them silences
@@ -132,20 +132,25 @@ def backward_pass(weights: list[Array], fs: list[Activation], loss: Loss, zs: li
 
 # --- update ----------------------------------------------------------------------
 def update_layer(W: Array, b: Array, grad_w: Array, grad_b: Array, learning_rate: float,
-                 update_biases: bool = True, in_place: bool = False) -> tuple[Array, Array]:
-    """W − η·grad_w and b − η·grad_b (b unchanged when not update_biases).
+                 update_biases: bool = True,
+                 in_place: bool = False) -> tuple[Array, Array, Array, Array | None]:
+    """W − η·grad_w and b − η·grad_b, written W + step with step = −η·grad (the same
+    floats: x − η·g and x + (−η)·g round alike, since negating is exact).
 
+    Returns (W_after, b_after, step_w, step_b); with update_biases=False b is left as
+    it is (b_after is b, or a copy when not in place) and step_b is None.
     in_place=True writes into W and b and returns them (sgd_step); otherwise W and b
     are left alone and new arrays are returned (the Stepper, which keeps the old ones
-    for undo).  Both give the same floats: ``x -= y`` is ``x - y``.
+    for undo).  W, step_w: (n_out, n_in); b, step_b: (n_out,).
     """
+    step_w = -learning_rate * grad_w
+    step_b = -learning_rate * grad_b if update_biases else None
     if in_place:
-        W -= learning_rate * grad_w
+        W += step_w
         if update_biases:
-            b -= learning_rate * grad_b
-        return W, b
-    return W - learning_rate * grad_w, (b - learning_rate * grad_b if update_biases
-                                        else b.copy())
+            b += step_b
+        return W, b, step_w, step_b
+    return W + step_w, (b + step_b if update_biases else b.copy()), step_w, step_b
 
 
 def sgd_update(weights: list[Array], biases: list[Array], grad_w: list[Array],

@@ -18,6 +18,11 @@ memory used is bounded.
 Every phase is a function of bp_core.phases, the same ones ``Network.backprop`` and
 ``sgd_step`` run, so a full pass ends bit-for-bit where ``sgd_step`` does.
 
+A pass works on the weights its forward phases recorded: BP2, the λ·W term, the
+update and its undo all take W[l] and b[l] from the record of forward l, not from
+the network, so the network must not be changed in place during a pass (start a
+new Stepper after changing it).
+
 A phase that would produce NaN or ±inf (a diverging learning rate, say) is not
 recorded: ``step()`` raises `Diverged` and leaves the stepper and the network as
 they were, so the last finite weights are kept.  Only what a phase computes is
@@ -30,6 +35,7 @@ properties: ``stepper.learning_rate = 0`` raises ValueError and keeps the old va
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -68,6 +74,19 @@ class LayerUpdate:
 
 
 @dataclass(frozen=True)
+class PassSettings:
+    """The network's functions and the stepper's settings, shared by the records of a
+    pass (a new one whenever a setting changes, so each record keeps its own)."""
+    sizes: tuple[int, ...]     # (sizes[0], …, sizes[L])
+    hidden_activation: str
+    output_activation: str
+    loss_name: str
+    learning_rate: float       # η
+    l2: float                  # λ
+    update_biases: bool
+
+
+@dataclass(frozen=True)
 class PhaseRecord:
     """What one phase computed, and everything a view needs to draw it.
 
@@ -87,37 +106,71 @@ class PhaseRecord:
     All arrays are read-only; none is a view of the network's live weights.  An array
     that two records hold (a[l+1] in forward l and backward l) is one array, shared.
 
-    The settings the phase ran with:
-      activation: the name of f for this layer (forward, backward), the output
-        activation for the loss phase, None for the update;
-      hidden_activation, output_activation, loss_name: the network's;
-      learning_rate (η), l2 (λ), update_biases: the stepper's when the phase ran;
-      sizes: the network's layer sizes, (sizes[0], …, sizes[L]);
-      updates: for the update phase, one `LayerUpdate` per layer, l = 0 … L−1
-        (the same arrays as the ``*{l}`` keys above); () for the other phases.
+    What the phase ran with, as properties (from ``settings``, None when a record is
+    built without it): ``activation`` (f of this layer; the output activation for the
+    loss phase; None for the update), ``prev_activation`` (what made a_prev: None for
+    layer 0), ``hidden_activation``, ``output_activation``, ``loss_name``,
+    ``learning_rate`` (η), ``l2`` (λ), ``update_biases``, ``sizes``, ``num_layers`` and
+    ``delta_is_a_minus_y``.  ``updates``: for the update phase one `LayerUpdate` per
+    layer, l = 0 … L−1 (the same arrays as the ``*{l}`` keys); () for the others.
     """
     kind: str
     layer: int | None
     index: int
     arrays: dict[str, Array] = field(repr=False)
-    activation: str | None = None
-    hidden_activation: str | None = None
-    output_activation: str | None = None
-    loss_name: str | None = None
-    learning_rate: float | None = None
-    l2: float = 0.0
-    update_biases: bool = True
-    sizes: tuple[int, ...] = ()
+    settings: PassSettings | None = field(default=None, repr=False)
     updates: tuple[LayerUpdate, ...] = field(default=(), repr=False)
 
     @property
     def label(self) -> str:
         return phase_label(self.kind, self.layer)
 
+    def _setting(self, name: str):
+        return None if self.settings is None else getattr(self.settings, name)
+
     @property
-    def num_layers(self) -> int:
-        """L, the number of weight layers (0 for a record built without sizes)."""
-        return max(len(self.sizes) - 1, 0)
+    def hidden_activation(self) -> str | None:
+        return self._setting("hidden_activation")
+
+    @property
+    def output_activation(self) -> str | None:
+        return self._setting("output_activation")
+
+    @property
+    def loss_name(self) -> str | None:
+        return self._setting("loss_name")
+
+    @property
+    def learning_rate(self) -> float | None:
+        """η, as the stepper had it when this phase ran."""
+        return self._setting("learning_rate")
+
+    @property
+    def l2(self) -> float | None:
+        """λ, the L2 strength of the loss and the gradients."""
+        return self._setting("l2")
+
+    @property
+    def update_biases(self) -> bool | None:
+        return self._setting("update_biases")
+
+    @property
+    def sizes(self) -> tuple[int, ...] | None:
+        return self._setting("sizes")
+
+    @property
+    def num_layers(self) -> int | None:
+        """L, the number of weight layers."""
+        return None if self.settings is None else len(self.settings.sizes) - 1
+
+    @property
+    def activation(self) -> str | None:
+        """The activation of this phase's layer; the output one for the loss phase."""
+        if self.settings is None or self.kind == "update":
+            return None
+        if self.layer is None or self.layer == len(self.settings.sizes) - 2:
+            return self.settings.output_activation
+        return self.settings.hidden_activation
 
     @property
     def prev_activation(self) -> str | None:
@@ -127,10 +180,10 @@ class PhaseRecord:
         return self.hidden_activation
 
     @property
-    def delta_is_a_minus_y(self) -> bool:
+    def delta_is_a_minus_y(self) -> bool | None:
         """True when BP1 for this network is exactly delta[L-1] = a − y (see losses)."""
-        if self.loss_name is None or self.output_activation is None:
-            return False
+        if self.settings is None:
+            return None
         return losses.cancels_to_a_minus_y(self.loss_name, self.output_activation)
 
 
@@ -141,18 +194,20 @@ def phase_label(kind: str, layer: int | None) -> str:
 
 def phases(num_layers: int) -> list[tuple[str, int | None]]:
     """The (kind, layer) of every phase of one pass, in order."""
-    L = num_layers
-    return ([("forward", l) for l in range(L)] + [("loss", None)]
-            + [("backward", l) for l in range(L - 1, -1, -1)] + [("update", None)])
+    return list(_phases(num_layers))
 
 
-def _read_only(value: object) -> Array:
-    """value as a read-only float64 array.  A float64 array is frozen in place, not
-    copied: the phases only ever hand over arrays they have just made, or copies."""
-    if type(value) is not np.ndarray or value.dtype != np.float64:
-        value = np.array(value, dtype=np.float64)
-    value.setflags(write=False)
-    return value
+@functools.lru_cache(maxsize=64)
+def _phases(L: int) -> tuple[tuple[str, int | None], ...]:
+    return tuple([("forward", l) for l in range(L)] + [("loss", None)]
+                 + [("backward", l) for l in range(L - 1, -1, -1)] + [("update", None)])
+
+
+@functools.lru_cache(maxsize=64)
+def _update_keys(l: int) -> tuple[str, ...]:
+    """The update record's keys for layer l, in LayerUpdate's order after ``layer``."""
+    return tuple(f"{key}{l}" for key in ("W_before", "b_before", "grad_w", "grad_b",
+                                         "update_w", "update_b", "W_after", "b_after"))
 
 
 def _snapshot(arr: Array) -> Array:
@@ -163,7 +218,16 @@ def _snapshot(arr: Array) -> Array:
 
 
 def _finite(*arrays: Array) -> bool:
-    return all(np.isfinite(a).all() for a in arrays)
+    """True if every entry of every array is finite.
+
+    One sum per array: a NaN or ±inf anywhere makes the sum NaN or ±inf, so a finite
+    total proves all are finite.  Only a total that overflows on finite entries (values
+    near 1e308) takes the exact elementwise test.
+    """
+    total = 0.0
+    for arr in arrays:
+        total += float(np.add.reduce(arr, axis=None))
+    return math.isfinite(total) or all(bool(np.isfinite(arr).all()) for arr in arrays)
 
 
 class Stepper:
@@ -188,6 +252,7 @@ class Stepper:
         if X.shape[0] > MAX_STEP_BATCH:
             raise ValueError(f"a stepped batch holds at most {MAX_STEP_BATCH} examples")
         self.history: list[PhaseRecord] = []
+        self._settings: PassSettings | None = None
         self.learning_rate = learning_rate
         self.update_biases = update_biases
         self.l2 = l2
@@ -195,6 +260,8 @@ class Stepper:
         self.net, self._X, self._Y = net, _snapshot(X), _snapshot(Y)
         self.phases = phases(net.num_layers)
         # Working state of the pass, filled phase by phase (arrays the records share).
+        self._W: dict[int, Array] = {}  # the weights each forward phase used, read-only
+        self._b: dict[int, Array] = {}
         self._z: dict[int, Array] = {}
         self._a: dict[int, Array] = {0: self._X}
         self._delta: dict[int, Array] = {}
@@ -220,6 +287,7 @@ class Stepper:
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
         self._learning_rate = limits.check_real(value, "learning_rate", lo=0, lo_open=True)
+        self._settings = None
 
     @property
     def update_biases(self) -> bool:
@@ -229,6 +297,7 @@ class Stepper:
     @update_biases.setter
     def update_biases(self, flag: bool) -> None:
         self._update_biases = limits.check_bool(flag, "update_biases")
+        self._settings = None
 
     @property
     def l2(self) -> float:
@@ -244,6 +313,7 @@ class Stepper:
                              "so far used the old value; go back to the start or start "
                              "a new pass")
         self._l2 = value
+        self._settings = None
 
     def set_learning_rate(self, value: float) -> None:
         """Set η for the update phase; ValueError unless a positive finite number."""
@@ -252,6 +322,16 @@ class Stepper:
     def set_update_biases(self, flag: bool) -> None:
         """Whether the update phase changes the biases; ValueError unless a bool."""
         self.update_biases = flag
+
+    @property
+    def settings(self) -> PassSettings:
+        """The settings the next phase runs with (one object until a setting changes)."""
+        if self._settings is None:
+            net = self.net
+            self._settings = PassSettings(
+                tuple(net.sizes), net.activation, net.output_activation, net.loss_name,
+                self._learning_rate, self._l2, self._update_biases)
+        return self._settings
 
     # --- progress -----------------------------------------------------------
     @property
@@ -282,29 +362,29 @@ class Stepper:
         """Compute the next phase and return its record.  Raises Diverged or StopIteration."""
         if self.done:
             raise StopIteration("the pass is complete; start a new Stepper for the next batch")
-        kind, layer = self.phases[self.position]
-        with np.errstate(all="ignore"):  # non-finite results are caught just below
-            arrays, finite, commit = getattr(self, f"_{kind}")(layer)
+        with np.errstate(all="ignore"):  # non-finite results are caught in _step
+            return self._step()
+
+    def run(self) -> list[PhaseRecord]:
+        """Step to the end of the pass; returns the new records.  Raises Diverged."""
+        with np.errstate(all="ignore"):  # once for the pass, not once per phase
+            return [self._step() for _ in range(len(self.phases) - self.position)]
+
+    def _step(self) -> PhaseRecord:
+        kind, layer = self.phases[len(self.history)]
+        arrays, finite, commit = self._PHASES[kind](self, layer)
         if not finite:
             raise Diverged(f"the {kind} phase produced NaN or infinity; the network keeps "
                            "its last finite weights. Try a smaller learning rate.")
         commit()
-        arrays = {key: _read_only(value) for key, value in arrays.items()}
-        net = self.net
-        record = PhaseRecord(
-            kind, layer, self.position, arrays,
-            activation=None if layer is None and kind == "update" else (
-                net.output_activation if layer is None else net.f(layer).name),
-            hidden_activation=net.activation, output_activation=net.output_activation,
-            loss_name=net.loss_name, learning_rate=self._learning_rate, l2=self._l2,
-            update_biases=self._update_biases, sizes=tuple(net.sizes),
-            updates=_layer_updates(arrays, net.num_layers) if kind == "update" else ())
+        for key, value in arrays.items():
+            if type(value) is not np.ndarray:  # the scalars: loss, learning_rate
+                arrays[key] = value = np.array(value, dtype=np.float64)
+            value.setflags(write=False)  # a new array or a copy: freezing it is safe
+        updates = _layer_updates(arrays, self.net.num_layers) if kind == "update" else ()
+        record = PhaseRecord(kind, layer, len(self.history), arrays, self.settings, updates)
         self.history.append(record)
         return record
-
-    def run(self) -> list[PhaseRecord]:
-        """Step to the end of the pass; returns the new records."""
-        return [self.step() for _ in range(len(self.phases) - self.position)]
 
     def back(self) -> PhaseRecord | None:
         """Undo the last phase; returns the record now current (None at the start)."""
@@ -313,7 +393,7 @@ class Stepper:
         record = self.history.pop()
         l = record.layer
         if record.kind == "forward":
-            del self._z[l], self._a[l + 1]
+            del self._W[l], self._b[l], self._z[l], self._a[l + 1]
         elif record.kind == "backward":
             del self._delta[l], self._grad[l]
         elif record.kind == "update":
@@ -323,25 +403,27 @@ class Stepper:
         return self.last
 
     # --- the phases: each returns (arrays to record, whether what it computed is
-    # finite, a function that commits it), and runs a function of bp_core.phases -----
+    # finite, a function that commits it), and runs the functions of bp_core.phases --
     def _forward(self, l: int):
         net, a_prev = self.net, self._a[l]
-        W, b = net.weights[l], net.biases[l]
+        # The pass keeps these read-only copies and uses them from here on (BP2, λ·W, the
+        # update and its undo): one copy of each layer's weights per pass.
+        W, b = _snapshot(net.weights[l]), _snapshot(net.biases[l])
         z, a = phase.forward_layer(W, b, net.f(l), a_prev)
 
         def commit():
-            self._z[l], self._a[l + 1] = z, a
-        arrays = dict(a_prev=a_prev, W=_snapshot(W), b=_snapshot(b), z=z, a=a)
-        return arrays, _finite(z, a), commit
+            self._W[l], self._b[l], self._z[l], self._a[l + 1] = W, b, z, a
+        # a = f(z) is finite wherever z is (a fact of every registered activation).
+        return dict(a_prev=a_prev, W=W, b=b, z=z, a=a), _finite(z), commit
 
     def _loss(self, _):
         net, L = self.net, self.net.num_layers
         z, a = self._z[L - 1], self._a[L]
         costs = phase.costs(net.loss_function, z, a, self._Y)
-        loss = phase.mean_cost(costs, net.l2_term(self._l2))
+        loss = phase.mean_cost(costs, phase.l2_term(list(self._W.values()), self._l2))
         # A non-finite cost makes the mean non-finite, so one scalar test covers both.
         return (dict(a=a, y=self._Y, z=z, costs=costs, loss=loss), math.isfinite(loss),
-                lambda: None)
+                _nothing)
 
     def _backward(self, l: int):
         net, L = self.net, self.net.num_layers
@@ -352,12 +434,12 @@ class Stepper:
             delta = phase.output_delta(net.loss_function, f, z, a, self._Y)
             arrays.update(a=a, y=self._Y)
         else:
-            W_next = net.weights[l + 1]
+            W_next = self._W[l + 1]
             delta = phase.hidden_delta(W_next, self._delta[l + 1], fprime)
-            arrays.update(delta_next=self._delta[l + 1], W_next=_snapshot(W_next))
+            arrays.update(delta_next=self._delta[l + 1], W_next=W_next)
         if fprime is not None:
             arrays["fprime"] = fprime
-        grad_w, grad_b = phase.gradients(delta, a_prev, net.weights[l], self._l2)
+        grad_w, grad_b = phase.gradients(delta, a_prev, self._W[l], self._l2)
         arrays.update(delta=delta, a_prev=a_prev, grad_w=grad_w, grad_b=grad_b)
 
         def commit():
@@ -367,30 +449,35 @@ class Stepper:
 
     def _update(self, _):
         net, eta, update_biases = self.net, self._learning_rate, self._update_biases
-        arrays: dict[str, object] = dict(learning_rate=eta)
+        arrays: dict[str, object] = {}
         new_w, new_b = [], []
         for l in range(net.num_layers):
             grad_w, grad_b = self._grad[l]
-            W, b = net.weights[l], net.biases[l]
-            # The same function as Network.sgd_step, not in place: W and b are kept for undo.
-            w_after, b_after = phase.update_layer(W, b, grad_w, grad_b, eta, update_biases)
-            arrays.update({f"W_before{l}": _snapshot(W), f"b_before{l}": _snapshot(b),
-                           f"grad_w{l}": grad_w, f"grad_b{l}": grad_b,
-                           f"update_w{l}": -eta * grad_w,
-                           f"update_b{l}": -eta * grad_b if update_biases
-                           else np.zeros_like(grad_b),
-                           f"W_after{l}": w_after.copy(), f"b_after{l}": b_after.copy()})
+            W, b = self._W[l], self._b[l]
+            # The function sgd_step runs, not in place: W and b stay, for undo.
+            w_after, b_after, step_w, step_b = phase.update_layer(W, b, grad_w, grad_b, eta,
+                                                                  update_biases)
+            if step_b is None:  # the biases stay: their update is 0
+                step_b = np.zeros_like(grad_b)
+            # The network takes w_after itself, so the record gets a copy.
+            arrays.update(zip(_update_keys(l), (W, b, grad_w, grad_b, step_w, step_b,
+                                                w_after.copy(), b_after.copy())))
             new_w.append(w_after)
             new_b.append(b_after)
+        arrays["learning_rate"] = eta
 
         def commit():
             net.weights[:], net.biases[:] = new_w, new_b
         return arrays, _finite(*new_w, *new_b), commit
 
+    _PHASES = {"forward": _forward, "loss": _loss, "backward": _backward, "update": _update}
+
+
+def _nothing() -> None:
+    """The commit of the loss phase, which changes no state."""
+
 
 def _layer_updates(arrays: dict[str, Array], num_layers: int) -> tuple[LayerUpdate, ...]:
     """The update record's arrays, one LayerUpdate per layer (the same arrays, shared)."""
-    return tuple(LayerUpdate(l, *(arrays[f"{key}{l}"] for key in (
-        "W_before", "b_before", "grad_w", "grad_b", "update_w", "update_b", "W_after",
-        "b_after"))) for l in range(num_layers))
-
+    return tuple(LayerUpdate(l, *(arrays[key] for key in _update_keys(l)))
+                 for l in range(num_layers))
