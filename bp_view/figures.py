@@ -12,7 +12,8 @@ gives them all (``from bp_view import figures``):
     gradcheck_figures.py  gradcheck_figure, gradcheck_heatmaps, gradient_norms
 
 The conventions every figure keeps (colour scales, rows = examples, hover, caps on
-what is drawn) are in style.py; the words in text.py.  Every builder takes an
+what is drawn) are in style.py; the words in text.py; what the builders read from
+bp_core's registries and records in registry.py and records.py.  Every builder takes an
 optional translator ``tr(key, values) -> str`` of the keys of `TEXT`; without one
 the English template is filled in, so notebooks work unchanged.  Every builder is
 pure: it copies what it draws and never mutates its inputs.  Only numpy and plotly
@@ -22,12 +23,12 @@ are used (no Streamlit), so the figures work in a notebook as they do in the app
 from __future__ import annotations
 
 from .diagram import diagram_parts, network_diagram
-from .functions import derivative_range, value_range
 from .gradcheck_figures import gradcheck_figure, gradcheck_heatmaps, gradient_norms
 from .heatmaps import heatmap
 from .images import digit_images, digit_predictions, weight_images
 from .network_output import decision_boundary, fitted_curve
 from .phases import phase_figures
+from .registry import derivative_range, value_range
 from .style import (
                     BOUNDED_SCALE,
                     FAIL_COLOUR,

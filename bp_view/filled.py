@@ -19,7 +19,6 @@ import numpy as np
 from bp_core import activations as acts
 from bp_core import losses
 
-from .functions import delta_is_a_minus_y
 from .latex import (
     KINDS,
     MAX_BATCH_TERMS,
@@ -43,6 +42,7 @@ from .latex import (
     symbol,
 )
 from .records import layer_updates, learning_rate
+from .registry import delta_is_a_minus_y
 from .text import Translator
 
 if TYPE_CHECKING:  # only for annotations

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .functions import value_range
 from .layout import (
     as_float,
     base_layout,
@@ -23,6 +22,7 @@ from .layout import (
     tx,
     untemplated,
 )
+from .registry import value_range
 from .style import MISSING_BG, TEXT_MAX_CELLS, TEXT_TEMPLATE
 from .text import Translator
 
@@ -81,7 +81,7 @@ def heatmap(values, title: str, kind: str = "signed", zrange=None, row_name: str
 
     kind: "signed" (diverging `SIGNED_SCALE`, zmid = 0; a given zrange is made
     symmetric about 0), "activation" (`BOUNDED_SCALE` over zrange, e.g.
-    ``functions.value_range(name)``; with zrange None it is drawn as signed, since the
+    ``registry.value_range(name)``; with zrange None it is drawn as signed, since the
     activation is unbounded), or "plain" (`PLAIN_SCALE`, auto range unless zrange).
     """
     arr = as_float(values)

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import plotly.graph_objects as go
 
-from .functions import value_range
 from .layout import as_float, finish, finite_or_none, tx
+from .registry import value_range
 from .style import CLASS_COLOURS, HOVER_FORMAT, LINE_COLOURS, MISSING_BG, SIGNED_SCALE, TOP_LEGEND
 from .text import Translator
 

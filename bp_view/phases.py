@@ -16,7 +16,6 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .functions import delta_is_a_minus_y, derivative_range, loss_formula, value_range
 from .heatmaps import activation_panel, bias_pair, heatmap, params_figure, with_bias
 from .layout import (
     as_float,
@@ -31,6 +30,7 @@ from .layout import (
     tx,
 )
 from .records import layer_updates, learning_rate
+from .registry import delta_is_a_minus_y, derivative_range, loss_formula, value_range
 from .style import (
     BOUNDED_SCALE,
     HOVER_FORMAT,

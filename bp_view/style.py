@@ -7,7 +7,7 @@
   outputs of unbounded activations) use `SIGNED_SCALE`, a diverging scale with
   white at zero (zmid = 0): red is positive, blue negative.
 * Bounded activations use `BOUNDED_SCALE` over the fixed range their registry entry
-  gives (`bp_view.functions.value_range`: sigmoid and softmax [0, 1], tanh [-1, 1]),
+  gives (`bp_view.registry.value_range`: sigmoid and softmax [0, 1], tanh [-1, 1]),
   so a colour always means the same value from step to step.
 * Ticks are the integer indices of bp_core's arrays, from 0.  Hover shows the indices
   and the value to 9 significant digits (as the equations do); the figure data

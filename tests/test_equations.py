@@ -26,7 +26,7 @@ from bp_core.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from bp_core.stepper import phases
 from bp_view import equations
 from bp_view.equations import Equation, fmt, for_neuron, general, numbers
-from bp_view.functions import delta_is_a_minus_y
+from bp_view.registry import delta_is_a_minus_y
 
 # --- helpers ------------------------------------------------------------------
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?: \\times 10\^\{-?\d+\})?")

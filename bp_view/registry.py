@@ -2,10 +2,11 @@
 
 The figures fix a colour range from an activation's value range and from the range
 of its derivative; the BP1 panel and equation say δ = a − y for the loss/output
-pairs where f'(z) cancels; the loss panel writes the loss's formula in its caption;
-the equations write f by its LaTeX symbol.  Each fact is a field of the function's
-registry entry (bp_core/activations.py, bp_core/losses.py), so a new activation or
-loss needs no edit here.  A name of None (a view given no activation) has no facts.
+pairs where f'(z) cancels; the loss panel writes the loss's formula in its caption
+(the equations read ``symbol``, ``latex`` and ``prime_latex`` off the entry itself).
+Each fact is a field of the function's registry entry (bp_core/activations.py,
+bp_core/losses.py), so a new activation or loss needs no edit here.  A name of None
+(a view given no activation) has no facts.
 """
 
 from __future__ import annotations
