@@ -1,37 +1,42 @@
-"""Training speed of bp_core against a hand-written numpy loop and Nielsen's per-example loop.
+"""Training speed of bp_core against a hand-written numpy loop, all ratios in one run.
 
-    python benchmarks/bench_train.py            # the full run (about half a minute)
-    python benchmarks/bench_train.py --quick    # a smoke run (a few seconds)
-    python benchmarks/bench_train.py --markdown benchmarks/RESULTS_train.md
-    python benchmarks/bench_train.py --threads 1   # one BLAS thread (needs threadpoolctl)
+    python -m benchmarks.bench_train            # the full run, from the repository root
+    python -m benchmarks.bench_train --quick    # a smoke run (a few seconds)
+    python -m benchmarks.bench_train --markdown benchmarks/RESULTS_train.md
+    python -m benchmarks.bench_train --threads 0   # BLAS threads as they are (default: 1)
 
-Run it on an otherwise idle machine: with other processes busy, multi-threaded
-BLAS calls wait for each other and the timings can grow tenfold.  The load average
-is printed at the start and the end.  The exit status is 0 when every target is met.
+The machine is shared, so every measurement is one epoch, the implementations run
+round-robin for many rounds, the clock is this process's CPU time (wall time is
+shown too), and each ratio is the median over rounds of the ratio within a round.
+``uptime`` is printed at the start and the end, and the BLAS library and its kernel
+are named through threadpoolctl.  The exit status is 0 when every target is met.
 
 Every implementation runs the same mini-batch SGD: sigmoid hidden and output units,
 quadratic cost C = mean over the batch of ½‖a − y‖², gradient averaged over the
 batch, W −= η·grad_w and b −= η·grad_b.  All start from the same weights and visit
 the examples in the same order (the permutations ``bp_core.train.train`` draws from
-``default_rng(seed)``), so they must end with the same weights; the script checks it.
+``default_rng(seed)``), so they must end with the same weights; the script checks it
+(bit for bit among the bp_core rows, to 1e-10 against the others).
 
 Implementations:
 
-* ``bp_core sgd_step``: the inner loop of ``train()`` (shuffle, then ``net.sgd_step``
-  on each mini-batch), without the per-epoch evaluation.  The ratios use this row.
-* ``bp_core train()``: ``bp_core.train.train`` itself.  It also evaluates the loss
-  and accuracy on the whole training set after every epoch and keeps a copy of the
-  weights in case of divergence; that evaluation is timed on its own and shown.
-* ``hand-written``: a tight vectorised loop, the practical limit of plain numpy.
-* ``hand-written+``: the same loop also doing the extra work bp_core does at every
-  step: the overflow-free sigmoid, and the per-example costs and their mean (which
-  ``sgd_step`` returns in its BackpropResult).  Not used in the ratios; it shows how
-  much of the gap to ``hand-written`` is that work and how much is bp_core's structure.
-* ``per-example``: Nielsen's network.py (chapter 1), one column vector at a time,
-  summing nabla_w over the mini-batch; with the usual fixes (np.exp(-z), zs[-1], range).
+* ``hand-written``: a tight vectorised loop, the practical limit of plain numpy, and
+  the reference of the targets.  ``hand-written, expit``: the same with scipy's expit
+  for its sigmoid (shown, not used in the targets).
+* ``bp_core sgd_step``: shuffle, then ``net.sgd_step`` on each mini-batch (train()'s
+  inner loop, without the per-epoch evaluation).
+* ``bp_core train()``: ``bp_core.train.train`` itself, which also evaluates the loss
+  and accuracy on the training set after every epoch.
+* ``bp_core Stepper``: a ``Stepper(net, X, Y, η).run()`` for every mini-batch: every
+  phase recorded, as the playground does one click at a time.
+* ``per-example``: Nielsen's network.py (chapter 1), one column vector at a time.
 
-Each timing is one full training run; runs are repeated round-robin and the
-median seconds per epoch is reported.
+Targets (issue 10), each a ratio of medians from the same run:
+
+* sgd_step / hand-written ≤ 1.3 on digits 64-30-10 (batch 10), ≤ 1.5 on 2-8-8-1
+  (batch 10), ≤ 1.15 on 784-100-10 (batch 32);
+* train() / sgd_step ≤ 1.2 and Stepper / sgd_step ≤ 2.0 on every workload;
+* per-example / sgd_step ≥ 6 (bp_core stays far ahead of the per-example loop).
 """
 
 from __future__ import annotations
@@ -42,23 +47,26 @@ import io
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from contextlib import redirect_stdout
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
+from scipy.special import expit
 
-import numpy as np  # noqa: E402
-
-from bp_core import Network, datasets  # noqa: E402
-from bp_core.datasets import Dataset  # noqa: E402
-from bp_core.train import evaluate, train  # noqa: E402
+from bp_core import Network, Stepper, datasets
+from bp_core.datasets import Dataset
+from bp_core.train import train
 
 SEED = 0
 ETA = 3.0
-TARGET_VS_HANDWRITTEN = {"digits": 1.5, "random-784": 1.3}  # bp_core / hand-written at most
-TARGET_VS_PER_EXAMPLE = 6.0  # per-example / bp_core at least
+# (numerator, denominator, at most) per workload; per-example is "at least".
+TARGET_SGD_VS_HAND = {"digits": 1.3, "circle": 1.5, "random-784": 1.15}
+TARGET_TRAIN_VS_SGD = 1.2
+TARGET_STEPPER_VS_SGD = 2.0
+TARGET_PER_EXAMPLE_VS_SGD = 6.0
 
 
 # --- the implementations --------------------------------------------------------
@@ -84,11 +92,21 @@ def run_bp_core_train(weights, biases, data, orders, batch_size, eta):
     return net.weights, net.biases
 
 
+def run_bp_core_stepper(weights, biases, data, orders, batch_size, eta):
+    net = Network.from_params(weights, biases)
+    n = len(data)
+    for order in orders:
+        X, Y = data.X[order], data.Y[order]
+        for k in range(0, n, batch_size):
+            Stepper(net, X[k:k + batch_size], Y[k:k + batch_size], eta).run()
+    return net.weights, net.biases
+
+
 def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def run_handwritten(weights, biases, data, orders, batch_size, eta):
+def run_handwritten(weights, biases, data, orders, batch_size, eta, act=sigmoid):
     W = [w.copy() for w in weights]
     b = [v.copy() for v in biases]
     n = len(data)
@@ -97,7 +115,7 @@ def run_handwritten(weights, biases, data, orders, batch_size, eta):
         for k in range(0, n, batch_size):
             a = [X[k:k + batch_size]]
             for w, v in zip(W, b, strict=True):
-                a.append(sigmoid(a[-1] @ w.T + v))
+                a.append(act(a[-1] @ w.T + v))
             y = Y[k:k + batch_size]
             m = len(y)
             delta = (a[-1] - y) * a[-1] * (1.0 - a[-1])
@@ -111,37 +129,8 @@ def run_handwritten(weights, biases, data, orders, batch_size, eta):
     return W, b
 
 
-def run_handwritten_same_work(weights, biases, data, orders, batch_size, eta):
-    """The hand-written loop doing all the work sgd_step does: the overflow-free sigmoid,
-    and the per-example costs and their mean at every step.  Shows what bp_core's
-    structure (methods, checks, errstate, result object) costs on top of that work."""
-    W = [w.copy() for w in weights]
-    b = [v.copy() for v in biases]
-    n = len(data)
-    for order in orders:
-        X, Y = data.X[order], data.Y[order]
-        for k in range(0, n, batch_size):
-            a = [X[k:k + batch_size]]
-            for w, v in zip(W, b, strict=True):
-                a.append(stable_sigmoid(a[-1] @ w.T + v))
-            y = Y[k:k + batch_size]
-            m = len(y)
-            costs = 0.5 * np.sum((a[-1] - y) ** 2, axis=1)
-            loss = float(costs.sum() / m)  # noqa: F841 (computed, as sgd_step does)
-            delta = (a[-1] - y) * (a[-1] * (1.0 - a[-1]))
-            for l in range(len(W) - 1, -1, -1):
-                grad_w = delta.T @ a[l] / m
-                grad_b = delta.sum(axis=0) / m
-                if l > 0:
-                    delta = (delta @ W[l]) * (a[l] * (1.0 - a[l]))
-                W[l] -= eta * grad_w
-                b[l] -= eta * grad_b
-    return W, b
-
-
-def stable_sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+def run_handwritten_expit(weights, biases, data, orders, batch_size, eta):
+    return run_handwritten(weights, biases, data, orders, batch_size, eta, act=expit)
 
 
 def sigmoid_prime(z):
@@ -213,10 +202,12 @@ def run_per_example(weights, biases, data, orders, batch_size, eta, columns=None
 IMPLEMENTATIONS = {
     "bp_core sgd_step": run_bp_core_sgd_step,
     "bp_core train()": run_bp_core_train,
+    "bp_core Stepper": run_bp_core_stepper,
     "hand-written": run_handwritten,
-    "hand-written+": run_handwritten_same_work,
+    "hand-written, expit": run_handwritten_expit,
     "per-example": run_per_example,
 }
+BP_CORE = [name for name in IMPLEMENTATIONS if name.startswith("bp_core")]
 
 
 # --- workloads ------------------------------------------------------------------
@@ -226,9 +217,11 @@ def workloads(quick: bool):
     rng = np.random.default_rng(12345)
     random_data = Dataset("random", rng.uniform(0.0, 1.0, size=(n_random, 784)),
                           np.eye(10)[rng.integers(0, 10, n_random)], "multiclass")
+    circle = datasets.circle(1000 if quick else 2000, noise=0.1, seed=SEED)
     return [
         # name, data, sizes, batch size, epochs
         ("digits", digits, [64, 30, 10], 10, 2 if quick else 5),
+        ("circle", circle, [2, 8, 8, 1], 10, 2 if quick else 5),
         ("random-784", random_data, [784, 100, 10], 32, 1 if quick else 2),
     ]
 
@@ -260,19 +253,30 @@ def bench_workload(name, data, sizes, batch_size, epochs, repeats):
     diffs = {impl: max(max_abs_diff(ref_w, w), max_abs_diff(ref_b, b))
              for impl, (w, b) in finals.items()}
 
-    # Round-robin repeats, so a slow spell of the machine hits every implementation.
-    times = {impl: [] for impl in IMPLEMENTATIONS}
-    eval_times = []
-    eval_net = Network.from_params(weights, biases)
-    for _ in range(repeats):
-        for impl in IMPLEMENTATIONS:
-            start = time.perf_counter()
-            call(impl)
-            times[impl].append((time.perf_counter() - start) / epochs)
-        start = time.perf_counter()
-        evaluate(eval_net, data)  # what train() adds after each epoch
-        eval_times.append(time.perf_counter() - start)
-    return {"times": times, "eval": eval_times, "diffs": diffs}
+    # Timed: one epoch (the first order) per implementation, round-robin, many rounds,
+    # the starting implementation rotating.  Each measurement is short, so a slow spell of
+    # the shared machine hits the measurements of one round alike, and the ratio within
+    # a round (paired) cancels most of it.  CPU time of this process is the main clock:
+    # time spent waiting for a core does not count, wall time is shown beside it.
+    names = list(IMPLEMENTATIONS)
+    cpu = {impl: [] for impl in names}
+    wall = {impl: [] for impl in names}
+    first = orders[:1]
+    for r in range(repeats):
+        for impl in names[r % len(names):] + names[:r % len(names)]:
+            fn = IMPLEMENTATIONS[impl]
+            kwargs = {"columns": columns} if impl == "per-example" else {}
+            start_cpu, start_wall = time.process_time(), time.perf_counter()
+            fn(weights, biases, data, first, batch_size, ETA, **kwargs)
+            cpu[impl].append(time.process_time() - start_cpu)
+            wall[impl].append(time.perf_counter() - start_wall)
+    return {"cpu": cpu, "wall": wall, "diffs": diffs}
+
+
+def paired_ratio(res, num: str, den: str) -> float:
+    """The median over rounds of num's CPU time / den's CPU time in the same round."""
+    return statistics.median(a / b for a, b in zip(res["cpu"][num], res["cpu"][den],
+                                                   strict=True))
 
 
 # --- report ---------------------------------------------------------------------
@@ -311,51 +315,67 @@ def machine_info() -> list[str]:
     others = {k: v for k, v in env.items() if k != "OPENBLAS_CORETYPE"}
     if others:
         lines.append("other BLAS/OMP env: " + ", ".join(f"{k}={v}" for k, v in others.items()))
-    if hasattr(os, "getloadavg"):
-        lines.append("load average at start (1, 5, 15 min): "
-                     + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-                     + "  (other work on the machine makes the timings noisy)")
+    lines.append(f"uptime at start: {uptime()}")
     return lines
 
 
+def uptime() -> str:
+    """The `uptime` line (the load averages over 1, 5 and 15 minutes), or os.getloadavg."""
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, timeout=5,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        if hasattr(os, "getloadavg"):
+            return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        return "(no load average on this system)"
+
+
 def report(results, repeats, quick) -> bool:
-    print(f"Median seconds per epoch over {repeats} runs; η = {ETA}, sigmoid/quadratic, "
-          f"seed {SEED}{' (QUICK smoke run: too few repeats to trust)' if quick else ''}.")
-    print("Ratios use 'bp_core sgd_step' (train()'s inner loop, no per-epoch evaluation).")
+    print(f"One epoch per measurement, {repeats} interleaved rounds; η = {ETA}, "
+          f"sigmoid/quadratic, seed {SEED}"
+          f"{' (QUICK smoke run: too few repeats to trust)' if quick else ''}.")
+    print("cpu: median CPU seconds of this process per epoch; wall: median wall-clock "
+          "seconds; ratio: median over rounds of the paired CPU-time ratio to sgd_step.")
     print()
-    header = (f"| {'workload':<38} | {'implementation':<16} | {'s/epoch':>9} | {'min':>9} | "
-              f"{'vs bp_core':>10} | {'max abs Δw vs bp_core':>21} |")
+    header = (f"| {'workload':<38} | {'implementation':<19} | {'cpu s':>9} | {'wall s':>9} | "
+              f"{'vs sgd_step':>11} | {'max abs Δw vs sgd_step':>22} |")
     print(header)
     print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
     all_ok = True
     summaries = []
     for (name, data, sizes, batch, epochs), res in results:
-        label = f"{name} {'-'.join(map(str, sizes))} b={batch} n={len(data)} e={epochs}"
-        med = {impl: statistics.median(t) for impl, t in res["times"].items()}
-        base = med["bp_core sgd_step"]
-        for impl, t in res["times"].items():
-            print(f"| {label:<38} | {impl:<16} | {med[impl]:9.5f} | {min(t):9.5f} | "
-                  f"{med[impl] / base:9.2f}x | {res['diffs'][impl]:21.1e} |")
-        ev = statistics.median(res["eval"])
-        print(f"| {label:<38} | {'  of which eval':<16} | {ev:9.5f} | {min(res['eval']):9.5f} | "
-              f"{ev / base:9.2f}x | {'':>21} |")
-        ratio_hw = base / med["hand-written"]
-        ratio_pe = med["per-example"] / base
-        ok_hw = ratio_hw <= TARGET_VS_HANDWRITTEN[name]
-        ok_pe = ratio_pe >= TARGET_VS_PER_EXAMPLE
-        ok_w = max(res["diffs"].values()) < 1e-10
-        all_ok &= ok_hw and ok_pe and ok_w
-        summaries.append(
-            f"{name:<11} bp_core/hand-written = {ratio_hw:5.2f}  (target ≤ "
-            f"{TARGET_VS_HANDWRITTEN[name]}: {'met' if ok_hw else 'NOT met'});  "
-            f"per-example/bp_core = {ratio_pe:5.1f}  (target ≥ {TARGET_VS_PER_EXAMPLE:g}: "
-            f"{'met' if ok_pe else 'NOT met'});  same final weights (< 1e-10): "
-            f"{'yes' if ok_w else 'NO'}")
+        label = f"{name} {'-'.join(map(str, sizes))} b={batch} n={len(data)}"
+        for impl in res["cpu"]:
+            print(f"| {label:<38} | {impl:<19} | {statistics.median(res['cpu'][impl]):9.5f} | "
+                  f"{statistics.median(res['wall'][impl]):9.5f} | "
+                  f"{paired_ratio(res, impl, 'bp_core sgd_step'):10.2f}x | "
+                  f"{res['diffs'][impl]:22.1e} |")
+        ratios = [
+            ("sgd_step / hand-written", paired_ratio(res, "bp_core sgd_step", "hand-written"),
+             TARGET_SGD_VS_HAND[name], "≤"),
+            ("train() / sgd_step", paired_ratio(res, "bp_core train()", "bp_core sgd_step"),
+             TARGET_TRAIN_VS_SGD, "≤"),
+            ("Stepper / sgd_step", paired_ratio(res, "bp_core Stepper", "bp_core sgd_step"),
+             TARGET_STEPPER_VS_SGD, "≤"),
+            ("per-example / sgd_step", paired_ratio(res, "per-example", "bp_core sgd_step"),
+             TARGET_PER_EXAMPLE_VS_SGD, "≥"),
+        ]
+        same_bp = all(res["diffs"][impl] == 0.0 for impl in BP_CORE)
+        same_all = max(res["diffs"].values()) < 1e-10
+        parts = []
+        for what, ratio, target, sense in ratios:
+            ok = ratio <= target if sense == "≤" else ratio >= target
+            all_ok &= ok
+            parts.append(f"{what:<24} = {ratio:5.2f}  (target {sense} {target:g}: "
+                         f"{'met' if ok else 'NOT met'})")
+        all_ok &= same_bp and same_all
+        summaries.append(f"{label} ({epochs} epochs for the weight check):\n    "
+                         + "\n    ".join(parts) + "\n    same final weights: "
+                         f"bp_core rows bit for bit {'yes' if same_bp else 'NO'}, "
+                         f"all within 1e-10 {'yes' if same_all else 'NO'}")
     print()
     for line in summaries:
         print(line)
-    print("'of which eval' is the evaluation train() runs after each epoch (loss + "
-          "accuracy on the training set); 'bp_core train()' includes it.")
     return all_ok
 
 
@@ -363,14 +383,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a fast smoke run")
     parser.add_argument("--repeats", type=int, default=None, help="runs per measurement")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="limit the BLAS threads (needs threadpoolctl); default: as is")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS threads (threadpoolctl); default 1, so that CPU time is "
+                             "one core's and the ratios do not depend on a second, shared "
+                             "core; 0 leaves BLAS as it is")
     parser.add_argument("--markdown", metavar="PATH",
                         help="also write the output, command, machine and date to PATH")
     args = parser.parse_args()
-    repeats = args.repeats or (2 if args.quick else 7)
+    repeats = args.repeats or (3 if args.quick else 21)
 
-    if args.threads is not None:
+    if args.threads:
         from threadpoolctl import threadpool_limits
         threadpool_limits(limits=args.threads, user_api="blas")  # kept for the whole run
 
@@ -392,12 +414,10 @@ def main() -> int:
         for wl in workloads(args.quick):
             results.append((wl, bench_workload(*wl, repeats=repeats)))
         ok = report(results, repeats, args.quick)
-        if hasattr(os, "getloadavg"):
-            print("load average at end (1, 5, 15 min): "
-                  + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+        print(f"uptime at end: {uptime()}")
 
     if args.markdown:
-        command = "python benchmarks/bench_train.py " + " ".join(sys.argv[1:])
+        command = "python -m benchmarks.bench_train " + " ".join(sys.argv[1:])
         Path(args.markdown).write_text(
             "# bp_core training speed\n\n"
             f"Command (from the repository root): `{command.strip()}`\n\n"

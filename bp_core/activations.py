@@ -10,6 +10,11 @@ an output activation, where the loss supplies the output delta directly.  It nee
 at least two outputs (``min_outputs``): over one output it is the constant 1, and
 nothing could be learnt.
 
+Each entry also holds every fact the views need about its function, so adding an
+activation is one entry here: its LaTeX (``latex``, ``prime_latex``, ``symbol``)
+and the closed intervals that hold its values and its derivative's
+(``value_range``, ``prime_range``), which the figures use as fixed colour ranges.
+
 Numerical safety: nothing here overflows for |z| = 1000.  Values too small for
 float64 are allowed to round to 0 (IEEE underflow), which is the correct
 rounding, so callers wrap the engine in ``np.errstate(under="ignore")``.
@@ -17,37 +22,59 @@ rounding, so callers wrap the engine in ``np.errstate(under="ignore")``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 Array = np.ndarray
 
 LEAKY_SLOPE = 0.01
+UNBOUNDED = (-math.inf, math.inf)
 
 
 @dataclass(frozen=True)
 class Activation:
+    """One activation and every fact about it.
+
+    value(z) -> a and derivative(z, a) -> f'(z), both (batch, n) -> (batch, n).
+    value_range: a closed interval [lo, hi] that holds every value f(z) can take in
+    float64 (ends may be ±inf); prime_range: the same for f'(z), or None where f has
+    no elementwise derivative (softmax).  ``bounded`` says whether value_range is
+    finite, which is when the figures give a[l] a fixed colour range.
+    """
     name: str
     value: Callable[[Array], Array]
     derivative: Callable[[Array, Array], Array]
     latex: str            # f(z), for the equations on screen
-    latex_derivative: str  # f'(z), in terms of z or a
+    latex_derivative: str  # f'(z), in terms of z or a; read it as ``prime_latex``
     hidden_ok: bool = True
     min_outputs: int = 1       # the smallest output layer it makes sense for
     min_outputs_why: str = ""  # why, for the ValueError
+    value_range: tuple[float, float] = UNBOUNDED
+    prime_range: tuple[float, float] | None = None
+    symbol: str = "f"     # the function's name in LaTeX: \sigma, \tanh, f
+
+    @property
+    def prime_latex(self) -> str:
+        """f'(z) in LaTeX, e.g. ``\\sigma'(z) = a(1-a)`` (the same text as latex_derivative)."""
+        return self.latex_derivative
+
+    @property
+    def bounded(self) -> bool:
+        """True when both ends of value_range are finite (sigmoid, tanh, softmax)."""
+        return math.isfinite(self.value_range[0]) and math.isfinite(self.value_range[1])
 
 
 def sigmoid(z: Array) -> Array:
-    """σ(z) = 1 / (1 + e^(−z)), computed without overflow.
+    """σ(z) = 1 / (1 + e^(−z)), without overflow: scipy's expit, one ufunc pass.
 
-    For z < 0, e^(−z) would overflow, so there we use the equal form e^z / (1 + e^z).
-    With e = e^(−|z|) ≤ 1 both forms read n / (1 + e), the numerator n being 1 for
-    z ≥ 0 and e for z < 0: exp only ever sees −|z| ≤ 0, and one division serves both.
+    expit uses e^z / (1 + e^z) for z < 0, so exp never sees a large positive argument
+    and σ(−1000) rounds to exactly 0, σ(40) to exactly 1.
     """
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    return special.expit(z)
 
 
 def _sigmoid_derivative(z: Array, a: Array) -> Array:
@@ -84,15 +111,14 @@ def _linear_derivative(z: Array, a: Array) -> Array:
 
 
 def softmax(z: Array) -> Array:
-    """softmax over the last axis; the row maximum is subtracted so exp never overflows."""
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    """softmax over the last axis (scipy's: the row maximum is subtracted, so exp never
+    overflows)."""
+    return special.softmax(z, axis=-1)
 
 
 def log_softmax(z: Array) -> Array:
-    """ln softmax(z), exact even where softmax(z) rounds to 0."""
-    shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    """ln softmax(z) over the last axis, exact even where softmax(z) rounds to 0."""
+    return special.log_softmax(z, axis=-1)
 
 
 def _softmax_derivative(z: Array, a: Array) -> Array:
@@ -100,20 +126,30 @@ def _softmax_derivative(z: Array, a: Array) -> Array:
                      "its output delta comes from the loss")
 
 
+# The ranges are those the figures have always drawn with.  f'(z) is never negative;
+# sigmoid' peaks at 1/4 (at z = 0), the others at 1.  leaky_relu' only takes the values
+# 0.01 and 1, and linear' only 1, but [0, 1] holds them and keeps one scale for all.
 ACTIVATIONS: dict[str, Activation] = {
     act.name: act for act in [
         Activation("sigmoid", sigmoid, _sigmoid_derivative,
-                   r"\sigma(z) = \frac{1}{1+e^{-z}}", r"\sigma'(z) = a(1-a)"),
+                   r"\sigma(z) = \frac{1}{1+e^{-z}}", r"\sigma'(z) = a(1-a)",
+                   value_range=(0.0, 1.0), prime_range=(0.0, 0.25), symbol=r"\sigma"),
         Activation("tanh", np.tanh, _tanh_derivative,
-                   r"\tanh(z)", r"\tanh'(z) = 1-a^2"),
+                   r"\tanh(z)", r"\tanh'(z) = 1-a^2",
+                   value_range=(-1.0, 1.0), prime_range=(0.0, 1.0), symbol=r"\tanh"),
         Activation("relu", relu, _relu_derivative,
-                   r"\max(0, z)", r"\mathrm{relu}'(z) = [z>0]"),
+                   r"\max(0, z)", r"\mathrm{relu}'(z) = [z>0]",
+                   value_range=(0.0, math.inf), prime_range=(0.0, 1.0),
+                   symbol=r"\mathrm{relu}"),
         Activation("leaky_relu", leaky_relu, _leaky_relu_derivative,
-                   r"\max(0.01z, z)", r"f'(z) = 1 \text{ if } z>0 \text{ else } 0.01"),
-        Activation("linear", linear, _linear_derivative, r"z", r"f'(z) = 1"),
+                   r"\max(0.01z, z)", r"f'(z) = 1 \text{ if } z>0 \text{ else } 0.01",
+                   prime_range=(0.0, 1.0)),
+        Activation("linear", linear, _linear_derivative, r"z", r"f'(z) = 1",
+                   prime_range=(0.0, 1.0)),
         Activation("softmax", softmax, _softmax_derivative,
                    r"\frac{e^{z_j}}{\sum_k e^{z_k}}", r"\text{(Jacobian)}", hidden_ok=False,
-                   min_outputs=2, min_outputs_why="over one output it is always 1"),
+                   min_outputs=2, min_outputs_why="over one output it is always 1",
+                   value_range=(0.0, 1.0)),
     ]
 }
 

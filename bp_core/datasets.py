@@ -57,7 +57,7 @@ def accuracy(output: Array, data: Dataset) -> float | None:
     return None
 
 
-def _check(n: int, noise: float, max_n: int = limits.APP_MAX_SAMPLES * 10) -> None:
+def _check(n: int, noise: float, max_n: int = limits.MAX_SAMPLES) -> None:
     limits.check_int(n, "n", 2, max_n)
     limits.check_real(noise, "noise", lo=0, hi=1)
 

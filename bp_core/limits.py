@@ -1,9 +1,9 @@
-"""Every bound the project enforces, defined once.
+"""Every bound the engine enforces, defined once.
 
-The engine, the app, the URL parser and the tests all import these names, so a
-limit changes in exactly one place.  The engine limits keep a single `Network`
-from exhausting memory; the tighter `APP_*` limits keep one visitor of the
-shared, hosted demo from holding the process.
+The engine and the tests import these names, so a limit changes in exactly one
+place.  They keep a single `Network` or data set from exhausting memory.  The app's
+tighter limits, which keep one visitor of the shared, hosted demo from holding the
+process, are the app's own (playground/limits.py), built on these.
 
 The validators (`check_real`, `check_int`, `check_bool`, `check_sizes`) are shared
 too, so every entry point refuses the same hostile values with the same words:
@@ -23,29 +23,7 @@ MAX_LAYERS = 10           # counting the input layer
 MAX_NEURONS = 1024        # per layer (784 inputs of MNIST fit)
 MAX_PARAMS = 250_000      # weights + biases over all layers
 MAX_JSON_BYTES = 1_000_000  # Network.from_json refuses longer text
-
-# --- the app: what one visitor may ask for ----------------------------------
-APP_MAX_HIDDEN_LAYERS = 6
-APP_MAX_HIDDEN_NEURONS = 64
-APP_MAX_PARAMS = 20_000
-APP_MAX_BATCH = 64
-APP_MAX_EPOCHS = 300
-# Wall-time budget of each piece of work one click or page load can start
-# (bp_core.budget checks it inside the work's loops; playground.work cancels the work
-# when the visitor leaves or a new rerun replaces it).
-APP_WORK_SECONDS = {
-    "train": 20.0,      # one Train click
-    "gradcheck": 10.0,  # one gradient check
-    "bughunt": 10.0,    # the buggy engine's gradient check and its two training runs
-    "sweep": 10.0,      # the diverge scenario's three learning rates
-    "exercise": 10.0,   # a learner's exercise file, run in a child process (local only)
-}
-APP_GRADCHECK_ENTRIES = 64  # at most this many cells of each W and b are perturbed
-APP_MIN_LR, APP_MAX_LR = 1e-4, 100.0
-APP_MAX_L2 = 1.0
-APP_MAX_SEED = 2**31 - 1
-APP_MAX_SAMPLES = 1000    # points in a generated data set
-APP_UPLOAD_BYTES = MAX_JSON_BYTES
+MAX_SAMPLES = 10_000     # points in a generated data set (bp_core.datasets)
 
 
 def is_int(value: object) -> bool:

@@ -15,6 +15,10 @@ for the output activation f.  For the two matched pairs the σ'(z) factor cancel
 and δ = a − y, which is why those pairs learn fast when the output saturates
 (Nielsen, chapter 3).
 
+Each entry also holds the facts the views need: ``latex`` and ``text`` (the formula,
+in LaTeX and in plain text) and ``cancels``, the output activations for which BP1
+simplifies to δ = a − y (ask with ``cancels_to_a_minus_y``).
+
 ``check_targets(y)``, where present, refuses targets the loss is not defined for:
 ``log_likelihood`` takes only rows that are probability distributions.
 """
@@ -25,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 from . import activations as acts
 
@@ -33,14 +38,27 @@ Array = np.ndarray
 
 @dataclass(frozen=True)
 class Loss:
+    """One loss and every fact about it.
+
+    value(z, a, y) -> C_i, (n, n_out) x3 -> (n,); delta(z, a, y, f) -> δ^L, (n, n_out).
+    """
     name: str
     value: Callable[[Array, Array, Array], Array]
     delta: Callable[[Array, Array, Array, acts.Activation], Array]
     outputs: tuple[str, ...] | None  # output activations it pairs with; None = all
     why: str                         # why only those, for the ValueError
-    latex: str
+    latex: str                       # C = …, for one example
     # Raises ValueError for targets Y (n, n_out) the loss is not defined for; None = any.
     check_targets: Callable[[Array], None] | None = None
+    text: str = ""                   # C_i = …, in plain text (figure captions, titles)
+    # Output activations for which f'(z) cancels and δ^L = a − y exactly (Nielsen ch. 3).
+    # (quadratic with a linear output gives a − y as well, but only because f' = 1: nothing
+    # cancels there, and the views explain it as BP1's (a − y) ⊙ f'(z), so it is not listed.)
+    cancels: tuple[str, ...] = ()
+
+    def cancels_with(self, output_activation: str) -> bool:
+        """True when BP1 for this loss and output activation is exactly δ^L = a − y."""
+        return output_activation in self.cancels
 
 
 def _quadratic_value(z: Array, a: Array, y: Array) -> Array:
@@ -56,8 +74,8 @@ def _quadratic_delta(z: Array, a: Array, y: Array, f: acts.Activation) -> Array:
 
 
 def _log_sigmoid(z: Array) -> Array:
-    """ln σ(z) = −ln(1 + e^(−z)), with no overflow for large |z|."""
-    return -np.logaddexp(0.0, -z)
+    """ln σ(z) = −ln(1 + e^(−z)), with no overflow for large |z| (scipy's log_expit)."""
+    return special.log_expit(z)
 
 
 def _cross_entropy_value(z: Array, a: Array, y: Array) -> Array:
@@ -102,15 +120,17 @@ def _check_distributions(y: Array) -> None:
 LOSSES: dict[str, Loss] = {
     loss.name: loss for loss in [
         Loss("quadratic", _quadratic_value, _quadratic_delta, None, "",
-             r"C = \tfrac12 \sum_j (a_j - y_j)^2"),
+             r"C = \tfrac12 \sum_j (a_j - y_j)^2", text="C_i = ½‖a − y‖²"),
         Loss("cross_entropy", _cross_entropy_value, _matched_delta, ("sigmoid",),
              "cross_entropy needs each output in (0, 1) on its own, and its delta "
              "a − y holds only for a sigmoid output; use output_activation='sigmoid'",
-             r"C = -\sum_j \left[y_j \ln a_j + (1-y_j)\ln(1-a_j)\right]"),
+             r"C = -\sum_j \left[y_j \ln a_j + (1-y_j)\ln(1-a_j)\right]",
+             text="C_i = −Σ_j [y ln a + (1 − y) ln(1 − a)]", cancels=("sigmoid",)),
         Loss("log_likelihood", _log_likelihood_value, _matched_delta, ("softmax",),
              "log_likelihood needs outputs that form a probability distribution, and its "
              "delta a − y holds only for a softmax output; use output_activation='softmax'",
-             r"C = -\sum_j y_j \ln a_j", _check_distributions),
+             r"C = -\sum_j y_j \ln a_j", _check_distributions,
+             text="C_i = −Σ_j y ln a", cancels=("softmax",)),
     ]
 }
 
@@ -120,6 +140,13 @@ def get(name: str) -> Loss:
         return LOSSES[name]
     except (KeyError, TypeError):
         raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}") from None
+
+
+def cancels_to_a_minus_y(loss_name: str, output_activation: str) -> bool:
+    """True when BP1 for this pair is exactly δ^L = a − y (cross_entropy with sigmoid,
+    log_likelihood with softmax); ValueError for an unknown name."""
+    acts.get(output_activation)
+    return get(loss_name).cancels_with(output_activation)
 
 
 def valid_outputs(loss_name: str) -> list[str]:

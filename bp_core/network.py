@@ -28,22 +28,21 @@ count forwards, and the output layer is ``L - 1`` for the weight lists.
 
 from __future__ import annotations
 
-import json
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from . import activations as acts
 from . import init as inits
-from . import limits, losses
+from . import limits, losses, phases, serialise
+from .batch import as_batch, check_batch
+from .serialise import JSON_FORMAT, JSON_VERSION  # noqa: F401  (their old home)
 
 Array = np.ndarray
+__all__ = ["BackpropResult", "Network", "as_batch"]
 
-JSON_FORMAT = "bp_core.network"
-JSON_VERSION = 1
-_JSON_KEYS = {"format", "version", "sizes", "activation", "output_activation", "loss",
-              "weights", "biases"}
+EVAL_VALUES = 8192  # numbers per temporary when evaluating a big data set (64 KiB)
 
 
 @dataclass(frozen=True)
@@ -54,26 +53,28 @@ class BackpropResult:
     deltas[l]: like zs[l]; grad_w[l]: like weights[l]; grad_b[l]: like biases[l];
     costs: (n,), the per-example cost C_i (without the L2 term); loss: the batch
     mean of costs plus the L2 term.
+
+    costs and loss are computed when first read, from the output z and a kept here:
+    sgd_step and train() never read them, and a pass should not pay for them.
     """
     zs: list[Array]
     activations: list[Array]
     deltas: list[Array]
     grad_w: list[Array]
     grad_b: list[Array]
-    costs: Array
-    loss: float
+    targets: Array = field(repr=False)   # Y, (n, sizes[-1])
+    loss_function: losses.Loss = field(repr=False)
+    l2_term: float = 0.0  # (λ/2)Σ‖W‖² of the weights the pass used, taken before any update
 
+    @cached_property
+    def costs(self) -> Array:
+        with np.errstate(under="ignore"):
+            return phases.costs(self.loss_function, self.zs[-1], self.activations[-1],
+                                self.targets)
 
-def as_batch(X: object, n_features: int, name: str = "X") -> Array:
-    """Return X as a float64 array of shape (n, n_features), or raise ValueError."""
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim == 1 and n_features == 1:
-        X = X[:, None]
-    if X.ndim != 2 or X.shape[1] != n_features:
-        raise ValueError(f"{name} must have shape (n, {n_features}), got {X.shape}")
-    if X.shape[0] == 0:
-        raise ValueError(f"{name} holds no examples")
-    return X
+    @cached_property
+    def loss(self) -> float:
+        return phases.mean_cost(self.costs, self.l2_term)
 
 
 class Network:
@@ -176,70 +177,88 @@ class Network:
         """The activation of weight layer l (the output one for l = L − 1)."""
         return self._f_out if l == len(self.weights) - 1 else self._f_hidden
 
+    @property
+    def functions(self) -> list[acts.Activation]:
+        """The activation of every weight layer, l = 0 … L−1."""
+        return [self._f_hidden] * (len(self.weights) - 1) + [self._f_out]
+
+    @property
+    def loss_function(self) -> losses.Loss:
+        """The registry entry of the loss (``loss_name`` is its name)."""
+        return self._loss
+
     # --- forward ------------------------------------------------------------
     def forward_layer(self, l: int, a_prev: Array) -> tuple[Array, Array]:
         """z[l] = a[l] @ W[l].T + b[l] and a[l+1] = f(z[l]); each (n, sizes[l+1])."""
-        z = a_prev @ self.weights[l].T + self.biases[l]
-        return z, self.f(l).value(z)
+        return phases.forward_layer(self.weights[l], self.biases[l], self.f(l), a_prev)
 
     def forward(self, X) -> Array:
         """The output a[L] for inputs X: (n, sizes[0]) -> (n, sizes[-1]).  Pure."""
-        a = as_batch(X, self.sizes[0])
+        X = as_batch(X, self.sizes[0])
         with np.errstate(under="ignore"):
-            for l in range(self.num_layers):
-                _, a = self.forward_layer(l, a)
-        return a
+            return phases.output(self.weights, self.biases, self.functions, X)[1]
 
     def costs(self, z_out: Array, a_out: Array, Y: Array) -> Array:
         """The per-example cost C_i, shape (n,)."""
         with np.errstate(under="ignore"):
-            return self._loss.value(z_out, a_out, Y)
+            return phases.costs(self._loss, z_out, a_out, Y)
 
     def l2_term(self, l2: float) -> float:
-        return 0.5 * l2 * sum(float(np.sum(w * w)) for w in self.weights) if l2 else 0.0
+        """(λ/2)Σ_l ‖W[l]‖², the L2 part of the loss."""
+        return phases.l2_term(self.weights, l2)
 
     def batch(self, X, Y) -> tuple[Array, Array]:
         """X as (n, sizes[0]) and Y as (n, sizes[-1]), float64; ValueError otherwise.
 
         Also refuses targets the loss is not defined for (log_likelihood: rows that
-        are not probability distributions).  Every entry point that takes targets
-        passes through here: backprop, loss, sgd_step and the Stepper.
+        are not probability distributions).  See bp_core.batch.check_batch.
         """
-        X = as_batch(X, self.sizes[0])
-        Y = as_batch(Y, self.sizes[-1], "Y")
-        if X.shape[0] != Y.shape[0]:  # numpy would broadcast one row of Y silently
-            raise ValueError(f"X has {X.shape[0]} examples but Y has {Y.shape[0]}")
-        if self._loss.check_targets is not None:
-            self._loss.check_targets(Y)
-        return X, Y
+        return check_batch(X, Y, self.sizes[0], self.sizes[-1], self._loss.check_targets)
 
     def loss(self, X, Y, l2: float = 0.0) -> float:
         """Mean over the n examples of the per-example cost, plus (λ/2)Σ‖W‖².  Pure."""
         l2 = limits.check_real(l2, "l2", lo=0)
-        a, Y = self.batch(X, Y)
-        z = None
+        X, Y = self.batch(X, Y)
+        return self.evaluate_checked(X, Y, l2)[0]
+
+    def evaluate_checked(self, X: Array, Y: Array, l2: float = 0.0) -> tuple[float, Array]:
+        """(loss, output a[L] (n, sizes[-1])) from one forward pass, for a batch and l2
+        already checked.  train() checks its data once and evaluates through here.
+
+        A big data set goes through in slices of EVAL_VALUES // (widest layer) rows, so
+        no temporary holds more than EVAL_VALUES numbers: a 5000 × 100 hidden layer would
+        be a fresh 4 MB array each epoch, and its page faults cost more than its maths.
+        Every example's cost is computed as in one piece; only their sum sees all of them.
+        """
+        fs, n = self.functions, X.shape[0]
+        rows = max(1, EVAL_VALUES // max(self.sizes[1:]))
         with np.errstate(under="ignore"):
-            for l in range(self.num_layers):
-                z, a = self.forward_layer(l, a)
-            return float(np.mean(self._loss.value(z, a, Y))) + self.l2_term(l2)
+            if n <= rows:
+                z, a = phases.output(self.weights, self.biases, fs, X)
+                costs = phases.costs(self._loss, z, a, Y)
+            else:
+                costs, a = np.empty(n), np.empty((n, self.sizes[-1]))
+                for k in range(0, n, rows):
+                    z_k, a[k:k + rows] = phases.output(self.weights, self.biases, fs,
+                                                       X[k:k + rows])
+                    costs[k:k + rows] = phases.costs(self._loss, z_k, a[k:k + rows],
+                                                     Y[k:k + rows])
+        return phases.mean_cost(costs, self.l2_term(l2)), a
 
     # --- backward -----------------------------------------------------------
     def output_delta(self, z_out: Array, a_out: Array, Y: Array) -> Array:
         """BP1: delta[L-1] = ∂C_i/∂z[L-1], shape (n, sizes[-1])."""
-        return self._loss.delta(z_out, a_out, Y, self._f_out)
+        return phases.output_delta(self._loss, self._f_out, z_out, a_out, Y)
 
     def hidden_delta(self, l: int, delta_next: Array, z: Array, a: Array) -> Array:
         """BP2: delta[l] = (delta[l+1] @ W[l+1]) ⊙ f'(z[l]); (n, sizes[l+1])."""
-        return (delta_next @ self.weights[l + 1]) * self._f_hidden.derivative(z, a)
+        return phases.hidden_delta(self.weights[l + 1], delta_next,
+                                   phases.slope(self._f_hidden, z, a))
 
     def gradients(self, l: int, delta: Array, a_prev: Array,
                   l2: float = 0.0) -> tuple[Array, Array]:
         """BP3 and BP4 for layer l: grad_w[l] (sizes[l+1], sizes[l]), grad_b[l] (sizes[l+1],)."""
-        n = delta.shape[0]
-        grad_w = delta.T @ a_prev / n
-        if l2:
-            grad_w = grad_w + l2 * self.weights[l]
-        return grad_w, delta.sum(axis=0) / n
+        return phases.gradients(delta, a_prev, self.weights[l], l2)
 
     def backprop(self, X, Y, l2: float = 0.0) -> BackpropResult:
         """One forward and backward pass over the batch (X, Y).  Does not mutate.
@@ -249,26 +268,17 @@ class Network:
         """
         l2 = limits.check_real(l2, "l2", lo=0)
         X, Y = self.batch(X, Y)
-        L = self.num_layers
+        return self.backprop_checked(X, Y, l2)
+
+    def backprop_checked(self, X: Array, Y: Array, l2: float = 0.0) -> BackpropResult:
+        """``backprop`` for a batch and l2 already checked (``batch``, limits.check_real)."""
+        fs = self.functions
         with np.errstate(under="ignore"):
-            activations, zs = [X], []
-            for l in range(L):
-                z, a = self.forward_layer(l, activations[-1])
-                zs.append(z)
-                activations.append(a)
-            costs = self._loss.value(zs[-1], activations[-1], Y)
-            deltas: list[Array] = [None] * L  # type: ignore[list-item]
-            grad_w: list[Array] = [None] * L  # type: ignore[list-item]
-            grad_b: list[Array] = [None] * L  # type: ignore[list-item]
-            deltas[L - 1] = self.output_delta(zs[-1], activations[-1], Y)
-            for l in range(L - 1, -1, -1):
-                if l < L - 1:
-                    deltas[l] = self.hidden_delta(l, deltas[l + 1], zs[l], activations[l + 1])
-                grad_w[l], grad_b[l] = self.gradients(l, deltas[l], activations[l], l2)
-        # The batch mean, spelled out: the same float as np.mean(costs), without the
-        # generic dispatch that costs more than the sum itself on a mini-batch.
-        loss = float(costs.sum() / len(costs)) + self.l2_term(l2)
-        return BackpropResult(zs, activations, deltas, grad_w, grad_b, costs, loss)
+            zs, activations = phases.forward_pass(self.weights, self.biases, fs, X)
+            deltas, grad_w, grad_b = phases.backward_pass(self.weights, fs, self._loss, zs,
+                                                          activations, Y, l2)
+        return BackpropResult(zs, activations, deltas, grad_w, grad_b, Y, self._loss,
+                              self.l2_term(l2))
 
     def sgd_step(self, X, Y, learning_rate: float, l2: float = 0.0,
                  update_biases: bool = True) -> BackpropResult:
@@ -282,11 +292,16 @@ class Network:
         """
         learning_rate = limits.check_real(learning_rate, "learning_rate", lo=0, lo_open=True)
         update_biases = limits.check_bool(update_biases, "update_biases")
-        r = self.backprop(X, Y, l2)
-        for l in range(self.num_layers):
-            self.weights[l] -= learning_rate * r.grad_w[l]
-            if update_biases:
-                self.biases[l] -= learning_rate * r.grad_b[l]
+        l2 = limits.check_real(l2, "l2", lo=0)
+        X, Y = self.batch(X, Y)
+        return self.sgd_step_checked(X, Y, learning_rate, l2, update_biases)
+
+    def sgd_step_checked(self, X: Array, Y: Array, learning_rate: float, l2: float = 0.0,
+                         update_biases: bool = True) -> BackpropResult:
+        """``sgd_step`` for arguments already checked: train() checks once, then steps."""
+        r = self.backprop_checked(X, Y, l2)
+        phases.sgd_update(self.weights, self.biases, r.grad_w, r.grad_b, learning_rate,
+                          update_biases)
         return r
 
     # --- (de)serialisation --------------------------------------------------
@@ -295,72 +310,15 @@ class Network:
                    for w, b in zip(self.weights, self.biases))
 
     def to_json(self) -> str:
-        """A JSON text that ``from_json`` turns back into this network, bit for bit.
-
-        Python writes each float as the shortest text that reads back to the same
-        float64, so the round trip is exact.
-        """
-        if not self.params_finite():
-            raise ValueError("cannot save a network with NaN or infinite parameters")
-        return json.dumps({
-            "format": JSON_FORMAT, "version": JSON_VERSION, "sizes": self.sizes,
-            "activation": self.activation, "output_activation": self.output_activation,
-            "loss": self.loss_name,
-            "weights": [w.tolist() for w in self.weights],
-            "biases": [b.tolist() for b in self.biases],
-        }, allow_nan=False)
+        """A JSON text that ``from_json`` turns back into this network, bit for bit
+        (see bp_core.serialise)."""
+        return serialise.to_json(self)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Network:
-        """Parse a network saved by ``to_json``.  Never unpickles or evaluates.
-
-        Raises ValueError for text over limits.MAX_JSON_BYTES, malformed JSON, NaN
-        or Infinity, a key given twice in any object, unknown or missing keys, bad
-        sizes, or shapes that do not match the sizes.
-        """
-        if isinstance(text, str):
-            n_bytes = len(text.encode("utf-8", errors="replace"))
-        elif isinstance(text, (bytes, bytearray)):
-            n_bytes = len(text)
-        else:
-            raise ValueError(f"expected JSON text, got {type(text).__name__}")
-        if n_bytes > limits.MAX_JSON_BYTES:
-            raise ValueError(f"network JSON is {n_bytes:,} bytes; the limit is "
-                             f"{limits.MAX_JSON_BYTES:,}")
-
-        def refuse_constant(name: str):
-            raise ValueError(f"network JSON may not contain {name}")
-
-        try:
-            data = json.loads(text, parse_constant=refuse_constant,
-                              object_pairs_hook=_refuse_duplicate_keys)
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
-            raise ValueError(f"not valid JSON: {err}") from None
-        if not isinstance(data, dict):
-            raise ValueError("network JSON must be an object")
-        missing, unknown = _JSON_KEYS - data.keys(), data.keys() - _JSON_KEYS
-        if missing:
-            raise ValueError(f"network JSON is missing keys: {', '.join(sorted(missing))}")
-        if unknown:
-            raise ValueError(f"network JSON has unknown keys: {', '.join(sorted(unknown))}")
-        # type() and not ==: in Python True == 1 == 1.0, and neither is version 1.
-        if data["format"] != JSON_FORMAT or type(data["version"]) is not int \
-                or data["version"] != JSON_VERSION:
-            raise ValueError(f"expected format {JSON_FORMAT!r} version {JSON_VERSION}")
-        sizes = limits.check_sizes(data["sizes"])
-        for key in ("activation", "output_activation", "loss"):
-            if not isinstance(data[key], str):
-                raise ValueError(f"{key} must be a name")
-        weights, biases = data["weights"], data["biases"]
-        L = len(sizes) - 1
-        if not (isinstance(weights, list) and isinstance(biases, list)
-                and len(weights) == L and len(biases) == L):
-            raise ValueError(f"sizes {sizes} need {L} weight matrices and {L} bias vectors")
-        for l in range(L):
-            _check_matrix(weights[l], sizes[l + 1], sizes[l], f"weights[{l}]")
-            _check_vector(biases[l], sizes[l + 1], f"biases[{l}]")
-        return cls.from_params(weights, biases, data["activation"],
-                               data["output_activation"], data["loss"])
+        """Parse a network saved by ``to_json``; never unpickles or evaluates.  Raises
+        ValueError for anything else (see bp_core.serialise.from_json)."""
+        return serialise.from_json(text, cls)
 
     def __repr__(self) -> str:
         return (f"Network({self.sizes}, activation={self.activation!r}, "
@@ -381,37 +339,3 @@ def _real_array(values: object, name: str) -> Array:
         raise ValueError(f"{name} must hold integers or floats, got an array of dtype "
                          f"{arr.dtype} (bool, complex, text and objects are refused)")
     return arr
-
-
-def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
-    """json's object_pairs_hook: a dict, unless a key repeats (json keeps the last)."""
-    seen = set()
-    for key, _ in pairs:
-        if key in seen:
-            raise ValueError(f"network JSON has a duplicate key {key!r}")
-        seen.add(key)
-    return dict(pairs)
-
-
-def _check_vector(values: object, n: int, name: str) -> None:
-    if not isinstance(values, list) or len(values) != n:
-        raise ValueError(f"{name} must be a list of {n} numbers")
-    for v in values:
-        # bool is an int in Python but never a weight; NaN/inf were refused by the parser,
-        # but a float like 1e999 parses to inf, so check finiteness too.
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not _finite(v):
-            raise ValueError(f"{name} must hold finite numbers only, found {v!r}")
-
-
-def _finite(v: int | float) -> bool:
-    try:
-        return math.isfinite(v)
-    except OverflowError:  # a JSON integer such as 10**400 does not fit a float64
-        return False
-
-
-def _check_matrix(rows: object, n_out: int, n_in: int, name: str) -> None:
-    if not isinstance(rows, list) or len(rows) != n_out:
-        raise ValueError(f"{name} must have shape ({n_out}, {n_in})")
-    for i, row in enumerate(rows):
-        _check_vector(row, n_in, f"{name}[{i}]")

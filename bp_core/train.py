@@ -5,6 +5,11 @@ it into mini-batches and calls ``Network.sgd_step`` on each.  After the epoch th
 loss and accuracy on the training and test sets are appended to the history and
 ``callback(epoch, history)`` is called (the app draws its progress from it).
 
+The arguments and the whole data set are checked once, before the first epoch
+(``Network.batch``); the mini-batches, slices of checked arrays, then go to
+``Network.sgd_step_checked`` unchecked.  The evaluation after each epoch is one
+forward pass per data set, giving both the loss and the accuracy.
+
 A `Budget` bounds the work: it is checked before every mini-batch, so one
 slow epoch cannot overrun it.
 
@@ -52,9 +57,19 @@ class TrainResult:
 
 
 def evaluate(net: Network, data: Dataset, l2: float = 0.0) -> tuple[float, float | None]:
-    """(loss, accuracy) of the network on a data set; accuracy is None for regression."""
+    """(loss, accuracy) of the network on a data set; accuracy is None for regression.
+
+    One forward pass gives both.  Raises ValueError for data the network refuses.
+    """
+    l2 = limits.check_real(l2, "l2", lo=0)
+    X, Y = net.batch(data.X, data.Y)
+    return _evaluate_checked(net, X, Y, data, l2)
+
+
+def _evaluate_checked(net: Network, X, Y, data: Dataset, l2: float) -> tuple[float, float | None]:
     with np.errstate(all="ignore"):
-        return net.loss(data.X, data.Y, l2), accuracy(net.forward(data.X), data)
+        loss, output = net.evaluate_checked(X, Y, l2)
+        return loss, accuracy(output, data)
 
 
 def train(net: Network, data: Dataset, epochs: int, batch_size: int, learning_rate: float,
@@ -71,25 +86,28 @@ def train(net: Network, data: Dataset, epochs: int, batch_size: int, learning_ra
     batch_size = limits.check_int(batch_size, "batch_size", lo=1)
     learning_rate = limits.check_real(learning_rate, "learning_rate", lo=0, lo_open=True)
     l2 = limits.check_real(l2, "l2", lo=0)
+    X_all, Y_all = net.batch(data.X, data.Y)  # once: every mini-batch is a slice of these
+    X_test, Y_test = net.batch(test.X, test.Y) if test is not None else (None, None)
     rng = np.random.default_rng(seed)
     history = History()
-    n = data.X.shape[0]
+    n = X_all.shape[0]
+    step = net.sgd_step_checked
     for epoch in range(1, epochs + 1):
         saved = ([w.copy() for w in net.weights], [b.copy() for b in net.biases])
         order = rng.permutation(n)
-        X, Y = data.X[order], data.Y[order]
+        X, Y = X_all[order], Y_all[order]
         try:
             with np.errstate(all="ignore"):  # divergence is detected below, not warned about
                 for k in range(0, n, batch_size):
                     if budget is not None:
                         budget.check()
-                    net.sgd_step(X[k:k + batch_size], Y[k:k + batch_size], learning_rate, l2)
+                    step(X[k:k + batch_size], Y[k:k + batch_size], learning_rate, l2)
         except OutOfBudget as out:
             net.weights, net.biases = saved
             return TrainResult(history, stopped_early=True, stop_reason=out.reason, message=(
                 f"stopped after {epoch - 1} epochs ({out}); epoch {epoch} was cut off "
                 f"and undone"))
-        train_loss, train_acc = evaluate(net, data, l2)
+        train_loss, train_acc = _evaluate_checked(net, X_all, Y_all, data, l2)
         if not (np.isfinite(train_loss) and net.params_finite()):
             net.weights, net.biases = saved
             return TrainResult(history, diverged=True, message=(
@@ -98,7 +116,7 @@ def train(net: Network, data: Dataset, epochs: int, batch_size: int, learning_ra
         history.train_loss.append(train_loss)
         history.train_accuracy.append(train_acc)
         if test is not None:
-            test_loss, test_acc = evaluate(net, test, l2)
+            test_loss, test_acc = _evaluate_checked(net, X_test, Y_test, test, l2)
             history.test_loss.append(test_loss)
             history.test_accuracy.append(test_acc)
         if callback is not None:

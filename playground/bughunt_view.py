@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from bp_core import figures, gradcheck, limits
+from bp_core import gradcheck
+from bp_view import figures
 from workshop import bughunt
 from workshop.tutorial_code import DEFECT_IDS, DEFECTS, TUTORIAL_SOURCE
 
-from . import work
+from . import limits, work
 from .charts import show
 from .check_view import explain
 from .i18n import t

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from bp_core import figures, gradcheck, limits
+from bp_core import gradcheck
 from bp_core.gradcheck import TOLERANCE
+from bp_view import figures
 
-from . import work
+from . import limits, work
 from .charts import show
 from .i18n import t
 from .session import visitor

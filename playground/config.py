@@ -18,8 +18,10 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from bp_core import activations, datasets, limits, losses
+from bp_core import activations, datasets, losses
 from bp_core.init import INITS
+
+from . import limits
 
 DATASETS = list(datasets.GENERATORS)
 HIDDEN_ACTIVATIONS = activations.HIDDEN_ACTIVATIONS

@@ -10,9 +10,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from bp_core import OutOfBudget, figures, limits
+from bp_core import OutOfBudget
+from bp_view import figures
 from workshop.exercise_runner import EXERCISES, compare_bounded
 
+from . import limits
 from .charts import show
 from .hosting import exercises_dir, is_hosted
 from .i18n import t

@@ -1,8 +1,12 @@
 """User-facing strings, one JSON catalogue per language (locales/en.json, locales/zh.json).
 
 ``t(key, **values)`` looks the key up in the current language and fills ``{name}``
-placeholders.  The language is per session (st.session_state["lang"]); this
-module keeps no per-user state, only the read-only catalogues.
+placeholders.  The language is per session (st.session_state["lang"]); this module
+keeps no per-user state, only the read-only catalogues.
+
+The English words of the figures and equations are written once, in bp_view.text:
+the English catalogue is en.json plus those, under their ``fig_`` and ``eq_`` keys
+(en.json holds none of them), and the other languages' files translate the same keys.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+
+from bp_view.text import english_catalogue
 
 LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = {"en": "English", "zh": "简体中文"}
@@ -19,7 +25,10 @@ DEFAULT_LANGUAGE = "en"
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """The read-only string table of a language (loaded once per process)."""
-    return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    table = json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    if lang == "en":  # the source language: bp_view's templates are English already
+        table = {**table, **english_catalogue()}
+    return table
 
 
 def current_language() -> str:

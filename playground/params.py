@@ -28,9 +28,10 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from bp_core import limits, losses
+from bp_core import losses
 
 from . import config as cfg
+from . import limits
 from .config import Config, Problem
 from .i18n import LANGUAGES, t
 from .presets import PRESETS

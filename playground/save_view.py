@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from bp_core import Network, limits
+from bp_core import Network
 
 from . import config as cfg
-from . import params, sidebar, state
+from . import limits, params, sidebar, state
 from .i18n import t
 from .session import visitor
 from .text import as_text

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from bp_core import limits, losses
+from bp_core import losses
 
 from . import config as cfg
-from . import params, session
+from . import limits, params, session
 from .i18n import t
 from .params import Param
 from .presets import PRESETS

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from bp_core import Diverged, equations, figures
+from bp_core import Diverged
 from bp_core.stepper import phase_label
+from bp_view import equations, figures
 
 from . import state
-from .charts import show
+from .charts import diagram_highlight_css, show
 from .figcache import cached, network_key
 from .i18n import current_language, t
 from .session import visitor
@@ -234,7 +235,7 @@ def step_view() -> None:
             lambda: figures.network_diagram(net.sizes, net.weights, net.biases, tr=fig_tr),
         )
         highlight = (record.kind, record.layer) if record else None
-        css = figures.diagram_highlight_css(
+        css = diagram_highlight_css(
             figures.diagram_parts(diagram), highlight, ".st-key-diagram"
         )
         st.html(f"<style>{css}</style>")

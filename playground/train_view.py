@@ -14,9 +14,10 @@ import math
 
 import streamlit as st
 
-from bp_core import datasets, figures, limits, train
+from bp_core import datasets, train
+from bp_view import figures
 
-from . import state, work
+from . import limits, state, work
 from .charts import show
 from .figcache import cached, network_key
 from .i18n import current_language, t

@@ -15,8 +15,9 @@ RerunException when this run should end.  The budget polls it every 50 ms.
 
 from __future__ import annotations
 
-from bp_core import Budget, limits
+from bp_core import Budget
 
+from . import limits
 from .session import visitor
 
 

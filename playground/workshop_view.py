@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from bp_core import datasets, figures, limits
+from bp_core import datasets
+from bp_view import figures
 
-from . import scenarios, state, work
+from . import limits, scenarios, state, work
 from .charts import show
 from .i18n import t
 from .predict import question_for

@@ -11,9 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bp_core import limits
 from playground import config as cfg
-from playground import params
+from playground import limits, params
 from playground.save_view import parse_upload
 from playground.text import as_text
 from tests.apphelpers import click, heatmaps, open_tab, start, texts

@@ -25,9 +25,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bp_core import datasets, limits
+from bp_core import datasets
 from playground import config as cfg
-from playground import params
+from playground import limits, params
 from playground.presets import PRESETS
 from tests.apphelpers import click, forge, open_tab, start, texts
 from workshop.tutorial_code import DEFECT_IDS

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from bp_core import activations, limits, losses
+from bp_core import activations, losses
 from playground import config as cfg
-from playground import params
+from playground import limits, params
 from playground.i18n import t
 from tests.apphelpers import start
 

@@ -217,7 +217,7 @@ def test_exercises_page_never_runs_code_when_hosted(monkeypatch, tmp_path):
 def test_exercises_page_stops_an_endless_loop_at_the_budget(monkeypatch, tmp_path):
     import time
 
-    from bp_core import limits
+    from playground import limits
     (tmp_path / "ex1_forward.py").write_text("def forward(*a):\n    while True:\n        pass\n")
     monkeypatch.setenv("BP_EXERCISES_DIR", str(tmp_path))
     monkeypatch.setitem(limits.APP_WORK_SECONDS, "exercise", 1.0)

@@ -20,7 +20,7 @@ import time
 import pytest
 from playwright.sync_api import Browser, expect
 
-from bp_core import limits
+from playground import limits
 from tests.conftest import BUILD, start_server
 from tests.serving import free_port, wait_healthy
 

@@ -226,7 +226,7 @@ def test_charts_are_not_redrawn_when_streamlit_sizes_them(page: Page, app_url: s
     right after the first draw.  Plotly skips redrawing only if nothing it draws changed:
     the width must be the one it found itself, autosize must stay on, and no object in
     the layout (a template, a meta) may stand in for equal values (see _DRAW_ONCE in
-    bp_core.figures and PAGE_CSS in playground.charts)."""
+    bp_view.figures and PAGE_CSS in playground.charts)."""
     page.set_viewport_size({"width": 1280, "height": 900})  # three panels: fractional widths
     open_app(page, f"{app_url}/?data=digits&hidden=16-8&batch=8")
     page.evaluate(WATCH_DRAWS)

@@ -1,4 +1,4 @@
-"""bp_core.figures: every figure draws exactly the numbers bp_core computed.
+"""bp_view.figures: every figure draws exactly the numbers bp_core computed.
 
 The figures are checked through their data, never through pixels: the arrays in
 the traces equal the source arrays bit for bit, and the conventions of STYLE.md
@@ -8,9 +8,7 @@ bounded activations, hovertemplates ending in <extra></extra>).
 
 from __future__ import annotations
 
-import ast
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from bp_core import Network, Stepper, datasets, figures, gradcheck, train
+from bp_core import Network, PhaseRecord, Stepper, datasets, gradcheck, train
 from bp_core.gradcheck import TOLERANCE
+from bp_view import figures
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,11 +39,11 @@ def assert_same(drawn, source) -> None:
 def check_conventions(fig: go.Figure) -> None:
     """What must hold in every figure this module returns."""
     assert isinstance(fig, go.Figure)
-    layout = json.loads(fig.to_json())["layout"]  # serialisable, so Streamlit can send it
-    # drawn once in the app (figures._DRAW_ONCE): no template or meta object, autosize,
-    # a datarevision
+    layout = json.loads(fig.to_json())["layout"]  # serialisable, so a page can send it
+    # page-agnostic (bp_view.style): no template or meta object, no font family; the
+    # app adds its own (tests/test_charts.py)
     assert "template" not in layout and "meta" not in layout
-    assert layout["autosize"] is True and "datarevision" in layout
+    assert "family" not in layout.get("font", {})
     for trace in fig.data:
         if trace.hovertemplate is not None:
             templates = ([trace.hovertemplate] if isinstance(trace.hovertemplate, str)
@@ -212,9 +211,12 @@ def test_forward_panels_draw_the_record(small):
         assert a.layout.title.text == f"a[{l + 1}] = sigmoid(z[{l}])"
     # a[0] = X is an input, not an activation: always signed
     assert is_signed(panels(rec["F0"])[0].data[0])
-    # a[1] of a sigmoid hidden layer: bounded when the caller says so, signed otherwise
+    # a[1] of a sigmoid hidden layer: bounded, as the record says (or the caller); a
+    # record built by hand from its arrays alone names no activation: signed
     assert is_bounded(panels(rec["F1"], prev_activation_name="sigmoid")[0].data[0], 0, 1)
-    assert is_signed(panels(rec["F1"])[0].data[0])
+    assert is_bounded(panels(rec["F1"])[0].data[0], 0, 1)
+    bare = PhaseRecord(rec["F1"].kind, rec["F1"].layer, rec["F1"].index, rec["F1"].arrays)
+    assert is_signed(panels(bare)[0].data[0])
 
 
 def test_forward_panels_of_unbounded_and_tanh_activations():
@@ -404,41 +406,6 @@ def test_network_diagram_names_its_parts_in_trace_order():
             else:
                 assert part == "ellipsis" and trace.mode == "text"
         assert [p for p in parts if p[0] == "n"] == ["n0", "n1", "n2"]
-
-
-def css_rules(css: str) -> dict[str, str]:
-    """{selector: declaration} of a flat style sheet."""
-    rules = re.findall(r"([^{}]+)\{([^{}]*)\}", css)
-    return {sel.strip(): decl.strip() for sel, decl in rules}
-
-
-def test_diagram_highlight_css_matches_the_figures_own_highlight():
-    """The CSS fades exactly what network_diagram(highlight) fades, trace by trace."""
-    net = Network([3, 4, 5, 2], seed=0)
-    plain = figures.network_diagram(net.sizes, net.weights, net.biases)
-    parts = figures.diagram_parts(plain)
-    for highlight in [("forward", 0), ("forward", 2), ("loss", None), ("backward", 1),
-                      ("update", None), None]:
-        rules = css_rules(figures.diagram_highlight_css(parts, highlight, ".st-key-diagram"))
-        own = figures.network_diagram(net.sizes, net.weights, net.biases, highlight)
-        own_opacity = {}
-        for part, trace in zip(figures.diagram_parts(own), own.data, strict=True):
-            own_opacity.setdefault(part, set()).add(trace.opacity)
-        for i, part in enumerate(parts):
-            selector = f".st-key-diagram g.scatterlayer > g.trace:nth-child({i + 1})"
-            if part[0] in "wn":
-                (opacity,) = own_opacity[part]  # one opacity per part in the figure
-                assert rules[selector] == f"opacity: {opacity} !important"
-            else:
-                assert selector not in rules
-        # the labels: the same colours as the figure's own annotations
-        for index, annotation in enumerate(own.layout.annotations):
-            selector = f'.st-key-diagram g.annotation[data-index="{index}"] text'
-            assert rules[selector] == f"fill: {annotation.font.color} !important"
-    loss = figures.diagram_highlight_css(parts, ("loss", None), "#d")
-    assert f"nth-child({parts.index('n3') + 1}) path.point" in loss
-    with pytest.raises(ValueError):
-        figures.diagram_highlight_css(parts, None, "x}</style><script>")
 
 
 def test_network_diagram_caps_big_layers():
@@ -639,19 +606,6 @@ def test_gradient_norms(small):
     assert_same(fig.data[0].customdata, [np.mean(np.abs(d)) for d in r.deltas])
     assert_same(fig.data[1].customdata, [np.linalg.norm(g) for g in r.grad_w])
     assert len(fig.data[0].x) == net.num_layers
-
-
-# --- the module itself ------------------------------------------------------------------------
-def test_figures_imports_only_numpy_plotly_and_bp_core():
-    tree = ast.parse((ROOT / "bp_core" / "figures.py").read_text())
-    roots = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            roots |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            roots.add(node.module.split(".")[0])
-    assert roots <= {"__future__", "collections", "math", "re", "typing", "numpy", "plotly"}
-    assert "figures" not in (ROOT / "bp_core" / "__init__.py").read_text()
 
 
 # --- translating the words ------------------------------------------------------------------

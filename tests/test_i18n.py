@@ -4,11 +4,11 @@ Fast checks, no Streamlit run: both catalogues have the same keys and the same
 {placeholders}; every Chinese string is really translated; t() formats every key in
 both languages and falls back to English; every key the code asks for exists.
 
-bp_core's captions and figure words: their English templates live in
-bp_core.equations.TEXT and bp_core.figures.TEXT, and the catalogues hold the same
-texts under "eq_<key>" and "fig_<key>" (checked equal, so there is one source of
-truth); with a translator, no English word of theirs is left in what the builders
-return.
+bp_view's captions and figure words: their English templates live only in
+bp_view.text (EQUATION_TEXT and FIGURE_TEXT), en.json holds none of them, and the
+English catalogue is en.json plus those under "eq_<key>" and "fig_<key>"; every other
+language translates the same keys; with a translator, no English word of theirs is
+left in what the builders return.
 """
 
 from __future__ import annotations
@@ -23,9 +23,11 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from bp_core import Network, PhaseRecord, Stepper, datasets, equations, figures, train
+from bp_core import Network, PhaseRecord, Stepper, datasets, train
 from bp_core.stepper import phases
 from bp_core.train import History
+from bp_view import equations, figures
+from bp_view.text import english_catalogue
 from playground import app_main, i18n, params, predict
 from playground import config as cfg
 from playground.i18n import t
@@ -61,7 +63,9 @@ def load(lang: str) -> dict[str, str]:
     return json.loads(text, object_pairs_hook=no_duplicates)
 
 
-EN = load("en")
+EN_FILE = load("en")
+# The English catalogue t() uses: en.json and bp_view's templates (playground/i18n.py).
+EN = {**EN_FILE, **english_catalogue()}
 ZH = load("zh")
 CATALOGUES = {"en": EN, "zh": ZH}
 
@@ -363,7 +367,7 @@ def test_refusal_messages_format_with_the_values_the_config_gives(lang):
         assert "{" not in text and name in text
 
 
-# ------------------------------------------- bp_core's captions and figure words
+# ------------------------------------------- bp_view's captions and figure words
 
 BP_MODULES = {"eq_": equations, "fig_": figures}
 # Names and notation that may stay in any language: activation names, δ's "delta"...
@@ -396,18 +400,17 @@ def marker(key: str, values: dict) -> str:
 
 
 @pytest.mark.parametrize("prefix", sorted(BP_MODULES))
-def test_bp_core_templates_are_the_english_catalogue(prefix):
+def test_bp_view_templates_are_written_once_and_are_the_english_catalogue(prefix):
     text = BP_MODULES[prefix].TEXT
-    missing = sorted(k for k in text if prefix + k not in EN)
-    assert not missing, f"{prefix}* keys missing from en.json: {missing}"
-    different = sorted(k for k in text if EN[prefix + k] != text[k])
-    assert not different, f"en.json differs from the module's English template: {different}"
-    stale = sorted(k for k in EN if k.startswith(prefix) and k[len(prefix):] not in text)
-    assert not stale, f"en.json has {prefix}* keys the module no longer has: {stale}"
+    copied = sorted(k for k in EN_FILE if k.startswith(prefix))
+    assert not copied, f"en.json copies {prefix}* keys; their English is bp_view.text's: {copied}"
+    english = i18n.catalogue("en")
+    different = sorted(k for k in text if english.get(prefix + k) != text[k])
+    assert not different, f"the English catalogue lacks or changes these templates: {different}"
 
 
 @pytest.mark.parametrize("prefix", sorted(BP_MODULES))
-def test_bp_core_templates_are_translated_with_the_same_placeholders(prefix):
+def test_bp_view_templates_are_translated_with_the_same_placeholders(prefix):
     for key, english in BP_MODULES[prefix].TEXT.items():
         assert prefix + key in ZH, f"{prefix}{key} is missing from zh.json"
         assert fields(ZH[prefix + key]) == fields(english), key
@@ -488,8 +491,11 @@ def equation_captions(tr) -> list[str]:
 def figure_texts(tr) -> list[str]:
     texts = []
     for _net, rec, act, loss, _l2 in stepped_records():
-        for loss_name in [loss] + ([None] if rec.kind == "backward" else []):
-            for caption, fig in figures.phase_figures(rec, act, loss_name,
+        # and a backward record built by hand, which names no loss ("why_loss")
+        bare = PhaseRecord(rec.kind, rec.layer, rec.index, rec.arrays)
+        for record, loss_name in [(rec, loss)] + ([(bare, None)] if rec.kind == "backward"
+                                                   else []):
+            for caption, fig in figures.phase_figures(record, act, loss_name,
                                                       prev_activation_name=act, tr=tr):
                 texts += [caption, *plotly_texts(fig)]
     rng = np.random.default_rng(1)

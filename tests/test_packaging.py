@@ -35,9 +35,6 @@ TEST_TOOLS = {"pytest", "hypothesis", "playwright", "pytest-playwright", "ruff",
 NOT_SOURCE = ("build", "dist", ".git", ".venv", "venv", ".ci-venv", "node_modules",
               "__pycache__", "*.pyc", "*.egg-info", ".pytest_cache", ".hypothesis",
               ".ruff_cache")
-# bench_train.py's sys.path edit is removed on the engine branch (issue 10); delete this
-# entry when that branch lands (the test then fails if the edit is still there).
-SYS_PATH_EDIT_PENDING = {"benchmarks/bench_train.py"}
 
 
 def normalise(name: str) -> str:
@@ -244,7 +241,7 @@ def test_no_source_file_edits_sys_path():
         lines = edits_sys_path(ast.parse(path.read_text(encoding="utf-8")))
         if lines:
             found[path.relative_to(ROOT).as_posix()] = lines
-    assert set(found) == SYS_PATH_EDIT_PENDING, found
+    assert found == {}, found
 
 
 def test_requirements_hold_only_what_the_app_runs_on_with_lower_bounds():

@@ -1,0 +1,104 @@
+"""Heatmaps of arrays: rows examples, columns neurons; a weight matrix with its bias column.
+
+`heatmap` is the public builder; `matrix_figure` the one all heatmaps of matrices
+share, and `params_figure` draws W[l] (n_out, n_in) with b[l] as its last column "b".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .layout import (
+    as_float,
+    base_layout,
+    cap_rows,
+    colour_args,
+    finite_or_none,
+    hover_text,
+    matrix_axis,
+    panel_height,
+    tick_labels,
+    tx,
+    untemplated,
+)
+from .registry import value_range
+from .style import MISSING_BG, TEXT_MAX_CELLS, TEXT_TEMPLATE
+from .text import Translator
+
+
+def matrix_figure(arr: np.ndarray, title: str, kind: str, zrange, row_name: str,
+                  col_name: str, value_name: str, col_labels: list[str] | None = None,
+                  row_what: str = "examples", note: str = "",
+                  tr: Translator | None = None) -> go.Figure:
+    """The one heatmap builder: arr is 2-D float64, already a copy."""
+    arr, cut = cap_rows(arr, row_what, tr)
+    z, hidden = finite_or_none(arr)
+    n_rows, n_cols = arr.shape
+    trace = dict(type="heatmap", z=z, x=col_labels or tick_labels(n_cols), y=tick_labels(n_rows),
+                 hovertemplate=hover_text(row_name, col_name, value_name),
+                 colorbar=dict(thickness=12, len=0.9, tickfont=dict(size=10)),
+                 xgap=1 if n_cols <= 16 else 0, ygap=1 if n_rows <= 16 else 0,
+                 **colour_args(kind, zrange))
+    if arr.size <= TEXT_MAX_CELLS:  # small matrices (Mazur's 2-2-2) print their numbers
+        trace.update(texttemplate=TEXT_TEMPLATE, textfont=dict(size=11))
+    layout = base_layout(title, panel_height(n_rows),
+                         [note, cut, tx(tr, "nonfinite") if hidden else ""], colorbar=True,
+                         plot_bgcolor=MISSING_BG, xaxis=matrix_axis(col_name, n=n_cols),
+                         yaxis=matrix_axis(row_name, rows=True, n=n_rows))
+    return untemplated(go.Figure(dict(data=[trace], layout=layout)))
+
+
+def with_bias(W: object, b: object) -> np.ndarray:
+    """[W | b]: (n_out, n_in + 1), the bias as the last column."""
+    W, b = as_float(W), as_float(b).reshape(-1)
+    return np.column_stack([W, b])
+
+
+def params_figure(W: object, b: object, title: str, value_name: str,
+                  zrange=None, note: str = "", tr: Translator | None = None) -> go.Figure:
+    """W[l] (n_out, n_in) with b[l] as an extra last column labelled "b"."""
+    Wb = with_bias(W, b)
+    return matrix_figure(Wb, title, "signed", zrange, tx(tr, "output_neuron_j"),
+                         tx(tr, "input_neuron_k"), value_name,
+                         col_labels=tick_labels(Wb.shape[1] - 1) + ["b"], row_what="neurons",
+                         note=note, tr=tr)
+
+
+def bias_pair(tr: Translator | None, key: str, w: str, b: str) -> str:
+    """A title or value name of a matrix with its bias column: "W[0], b[0] (column b)"."""
+    return tx(tr, key, w=w, b=b)
+
+
+def heatmap(values, title: str, kind: str = "signed", zrange=None, row_name: str | None = None,
+            col_name: str | None = None, value_name: str | None = None, *,
+            tr: Translator | None = None) -> go.Figure:
+    """A heatmap of a 1-D (drawn as one row) or 2-D array: rows examples, columns neurons.
+
+    row_name, col_name and value_name name the rows, columns and values on the axes
+    and in the hover text; by default "example", "neuron" and "value" (translated
+    by tr when it is given).
+
+    kind: "signed" (diverging `SIGNED_SCALE`, zmid = 0; a given zrange is made
+    symmetric about 0), "activation" (`BOUNDED_SCALE` over zrange, e.g.
+    ``registry.value_range(name)``; with zrange None it is drawn as signed, since the
+    activation is unbounded), or "plain" (`PLAIN_SCALE`, auto range unless zrange).
+    """
+    arr = as_float(values)
+    if arr.ndim == 0:
+        arr = arr.reshape(1, 1)
+    elif arr.ndim == 1:
+        arr = arr[None, :]
+    elif arr.ndim != 2:
+        raise ValueError(f"heatmap needs a 1-D or 2-D array, got shape {arr.shape}")
+    row_name = tx(tr, "example") if row_name is None else row_name
+    col_name = tx(tr, "neuron") if col_name is None else col_name
+    value_name = tx(tr, "value") if value_name is None else value_name
+    return matrix_figure(arr, title, kind, zrange, row_name, col_name, value_name, tr=tr)
+
+
+def activation_panel(values, title: str, name: str | None, value_name: str,
+                     tr: Translator | None = None) -> go.Figure:
+    rng = value_range(name)
+    return heatmap(values, title, "activation" if rng else "signed", rng,
+                   value_name=value_name, tr=tr)

@@ -1,0 +1,233 @@
+"""The panels of each phase of a stepped pass: a `PhaseRecord` drawn as (caption, figure) pairs.
+
+Notation as in bp_core/network.py (layers counted from 0, L weight layers):
+
+    a[0] = X,  z[l] = a[l] @ W[l].T + b[l],  a[l+1] = f(z[l]),
+    delta[l] = dC_i/dz[l],  grad_w[l] = dC/dW[l],  grad_b[l] = dC/db[l]
+
+Pure: a record's arrays are copied, never changed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .heatmaps import activation_panel, bias_pair, heatmap, params_figure, with_bias
+from .layout import (
+    as_float,
+    cap_rows,
+    finish,
+    finite_or_none,
+    hover_text,
+    matrix_axes,
+    panel_height,
+    symmetric_range,
+    tick_labels,
+    tx,
+)
+from .records import layer_updates, learning_rate
+from .registry import delta_is_a_minus_y, derivative_range, loss_formula, value_range
+from .style import (
+    BOUNDED_SCALE,
+    HOVER_FORMAT,
+    LINE_COLOURS,
+    MAX_ROWS,
+    MISSING_BG,
+    SIGNED_SCALE,
+    TEXT_MAX_CELLS,
+    TEXT_TEMPLATE,
+)
+from .text import Translator
+
+if TYPE_CHECKING:  # only for annotations: bp_view draws records, it never runs the engine
+    from bp_core.stepper import PhaseRecord
+
+
+def phase_figures(record: PhaseRecord, activation_name: str | None = None,
+                  loss_name: str | None = None, prev_activation_name: str | None = None, *,
+                  layer: int | None = None,
+                  tr: Translator | None = None) -> list[tuple[str, go.Figure]]:
+    """(caption, figure) pairs for the panels of one stepper phase, in reading order.
+
+    Everything is read from the record itself; the names, when given, take its place
+    (a record built by hand from arrays alone has none).  activation_name: the
+    activation of the record's layer (forward, backward), or the output activation
+    (loss); default ``record.activation``.  loss_name names the loss in the loss and
+    output-delta titles; default ``record.loss_name``.  prev_activation_name: the
+    activation that produced a[l] (the hidden one), used only by a forward record with
+    l > 0 to fix a[l]'s colour range; default ``record.prev_activation``; without one
+    a[l] is drawn as signed, which never clips.  a[0] = X is always signed.
+    layer: for an update record, only that weight layer's three panels (before,
+    −η·grad, after); by default every layer's, in order.  tr: an optional
+    translator of the captions and the figures' words.
+    """
+    kind, l, A = record.kind, record.layer, record.arrays
+    act = activation_name or record.activation
+    loss_name = loss_name or record.loss_name
+    if kind == "forward":
+        return _forward_figures(l, A, act, prev_activation_name or record.prev_activation, tr)
+    if kind == "loss":
+        return _loss_figures(A, act, loss_name, tr)
+    if kind == "backward":
+        return _backward_figures(l, A, act, loss_name, record.l2, tr)
+    if kind == "update":
+        return _update_figures(record, tr, layer)
+    raise ValueError(f"unknown phase kind {kind!r}")
+
+
+def _forward_figures(l: int, A, act: str, prev_act: str | None, tr: Translator | None = None):
+    if l == 0:
+        first = (tx(tr, "cap_input"),
+                 heatmap(A["a_prev"], tx(tr, "input_title"), "signed", value_name="a[0]",
+                         tr=tr))
+    else:
+        first = (tx(tr, "cap_prev", l=l),
+                 activation_panel(A["a_prev"], f"a[{l}]", prev_act, f"a[{l}]", tr))
+    rng = value_range(act)
+    return [
+        first,
+        (tx(tr, "cap_weights", l=l, next=l + 1),
+         params_figure(A["W"], A["b"], bias_pair(tr, "with_bias_title", f"W[{l}]", f"b[{l}]"),
+                       bias_pair(tr, "with_bias_value", f"W[{l}]", f"b[{l}]"), tr=tr)),
+        (tx(tr, "cap_z", l=l),
+         heatmap(A["z"], f"z[{l}] = a[{l}] @ W[{l}].T + b[{l}]", "signed",
+                 value_name=f"z[{l}]", tr=tr)),
+        (tx(tr, "cap_a_range", next=l + 1, act=act, l=l, range=str(list(rng))) if rng
+         else tx(tr, "cap_a", next=l + 1, act=act, l=l),
+         activation_panel(A["a"], f"a[{l + 1}] = {act}(z[{l}])", act, f"a[{l + 1}]", tr)),
+    ]
+
+
+def _loss_figures(A, act: str, loss_name: str | None, tr: Translator | None = None):
+    a, y = as_float(A["a"]), as_float(A["y"])
+    costs, loss = as_float(A["costs"]), float(A["loss"])
+    rng = value_range(act)
+    # a and y share one colour range so they can be compared cell by cell.
+    finite_y = y[np.isfinite(y)]
+    if rng is not None and np.all((finite_y >= rng[0]) & (finite_y <= rng[1])):
+        colour = dict(colorscale=BOUNDED_SCALE, cmin=rng[0], cmax=rng[1])
+    else:
+        lo, hi = symmetric_range(a, y)
+        colour = dict(colorscale=SIGNED_SCALE, cmin=lo, cmax=hi, cmid=0)
+    a_shown, cut = cap_rows(a, tr=tr)
+    example, neuron = tx(tr, "example"), tx(tr, "neuron")
+    y_shown = y[:MAX_ROWS]
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
+                        subplot_titles=(tx(tr, "output_sub"), tx(tr, "target_sub")))
+    hidden = False
+    for col, (arr, name) in enumerate([(a_shown, "a[L]"), (y_shown, "y")], start=1):
+        z, h = finite_or_none(arr)
+        hidden |= h
+        trace = go.Heatmap(z=z, x=tick_labels(arr.shape[1]), y=tick_labels(arr.shape[0]),
+                           coloraxis="coloraxis", xgap=1, ygap=1 if len(arr) <= 16 else 0,
+                           hovertemplate=hover_text(example, neuron, name))
+        if arr.size <= TEXT_MAX_CELLS // 2:
+            trace.update(texttemplate=TEXT_TEMPLATE, textfont=dict(size=11))
+        fig.add_trace(trace, row=1, col=col)
+    matrix_axes(fig, "", neuron)
+    # y's axis follows a[L]'s (shared); its own "reversed" would differ from what Plotly
+    # works out for a shared axis, and make Plotly draw the figure twice in the app.
+    fig.update_yaxes(title_text=example, col=1)
+    fig.update_yaxes(autorange=None, col=2)
+    fig.update_annotations(font=dict(size=11))
+    fig.update_layout(coloraxis=dict(colorbar=dict(thickness=12, len=0.9), **colour))
+    out_fig = finish(fig, tx(tr, "output_target_title"), panel_height(len(a_shown)),
+                     [cut, tx(tr, "nonfinite") if hidden else ""], colorbar=True,
+                     plot_bgcolor=MISSING_BG)
+    out_fig.update_layout(margin=dict(out_fig.layout.margin.to_plotly_json(),
+                                      t=out_fig.layout.margin.t + 16))
+
+    mean = float(np.mean(costs)) if costs.size else float("nan")
+    l2_note = ""
+    if np.isfinite(mean) and np.isfinite(loss) and loss != mean:
+        l2_note = tx(tr, "mean_plus_l2", mean=f"{mean:.9g}")
+    shown, cut = cap_rows(costs, tr=tr)
+    x, hidden = finite_or_none(shown)
+    bars = go.Figure(go.Bar(x=x, y=tick_labels(len(shown)), orientation="h",
+                            marker_color=LINE_COLOURS[0],
+                            hovertemplate=f"{example} %{{y}}<br>C_i = %{{x:{HOVER_FORMAT}}}"
+                                          "<extra></extra>"))
+    bars.update_yaxes(type="category", autorange="reversed", title_text=example,
+                      tickfont=dict(size=10))
+    bars.update_xaxes(title_text="C_i", rangemode="tozero")
+    finish(bars, tx(tr, "costs_title", loss=f"{loss:.9g}"), panel_height(len(shown)),
+           [l2_note, cut, tx(tr, "nonfinite") if hidden else ""])
+    formula = loss_formula(loss_name)
+    return [(tx(tr, "cap_output"), out_fig),
+            (tx(tr, "cap_costs_l2" if l2_note else "cap_costs", formula=formula), bars)]
+
+
+def _backward_figures(l: int, A, act: str, loss_name: str | None, l2: float,
+                      tr: Translator | None = None):
+    out = []
+    hidden_layer = "delta_next" in A
+    if hidden_layer:
+        out.append((tx(tr, "cap_delta_next", next=l + 1),
+                    heatmap(A["delta_next"], tx(tr, "delta_next_title", next=l + 1), "signed",
+                            value_name=f"delta[{l + 1}]", tr=tr)))
+    if "fprime" in A:
+        out.append((tx(tr, "cap_fprime", l=l, act=act),
+                    heatmap(A["fprime"], f"f'(z[{l}]) = {act}'(z[{l}])", "activation",
+                            derivative_range(act), value_name=f"f'(z[{l}])", tr=tr)))
+    if hidden_layer:
+        title = f"delta[{l}] = (delta[{l + 1}] @ W[{l + 1}]) ⊙ f'(z[{l}])"
+        caption = tx(tr, "cap_bp2", l=l, next=l + 1)
+    else:
+        a, z = f"a[{l + 1}]", f"z[{l}]"
+        if delta_is_a_minus_y(loss_name, act):
+            title = f"delta[{l}] = {a} − y"
+            why = tx(tr, "why_matched", loss=loss_name, act=act)
+        elif loss_name == "quadratic" and act == "softmax":
+            title = f"delta[{l}] = J.T @ ({a} − y)"
+            why = tx(tr, "why_jacobian")
+        elif loss_name == "quadratic":
+            title = f"delta[{l}] = ({a} − y) ⊙ f'({z})"
+            why = tx(tr, "why_quadratic")
+        else:
+            title = f"delta[{l}] = dC_i/d{z}"
+            why = tx(tr, "why_loss")
+        caption = tx(tr, "cap_bp1", l=l, why=why)
+    out.append((caption, heatmap(A["delta"], title, "signed", value_name=f"delta[{l}]", tr=tr)))
+
+    out.append((tx(tr, "cap_gradients", l=l, l2=f" + λ·W[{l}]" if l2 else ""),
+                params_figure(A["grad_w"], A["grad_b"],
+                              bias_pair(tr, "with_bias_title", f"grad_w[{l}]", f"grad_b[{l}]"),
+                              bias_pair(tr, "with_bias_value", f"grad_w[{l}]", f"grad_b[{l}]"),
+                              tr=tr)))
+    return out
+
+
+def _update_figures(record: PhaseRecord, tr: Translator | None = None,
+                    layer: int | None = None):
+    out = []
+    eta = learning_rate(record)
+    updates = layer_updates(record)
+    layers = len(updates)
+    if layer is not None and not 0 <= layer < layers:
+        raise ValueError(f"layer must be in 0..{layers - 1}, got {layer}")
+    for u in updates if layer is None else [updates[layer]]:
+        l = u.layer
+        before = with_bias(u.W_before, u.b_before)
+        step = with_bias(u.step_w, u.step_b)
+        after = with_bias(u.W_after, u.b_after)
+        # One colour range for the three panels of a layer, so they can be compared.
+        zrange = symmetric_range(before, step, after)
+        w, b = f"W[{l}]", f"b[{l}]"
+        dw, db = f"−η·grad_w[{l}]", f"−η·grad_b[{l}]"
+        panels = [
+            (tx(tr, "cap_before", l=l), bias_pair(tr, "before_title", w, b),
+             u.W_before, u.b_before, bias_pair(tr, "with_bias_value", w, b)),
+            (tx(tr, "cap_change", l=l, eta=f"{eta:g}"), f"{dw}, {db}",
+             u.step_w, u.step_b, bias_pair(tr, "with_bias_value", dw, db)),
+            (tx(tr, "cap_after", l=l), bias_pair(tr, "after_title", w, b),
+             u.W_after, u.b_after, bias_pair(tr, "with_bias_value", w, b)),
+        ]
+        largest = symmetric_range(step)[1] if np.isfinite(step).any() and np.any(step) else 0.0
+        notes = ["", tx(tr, "largest_change", largest=f"{largest:.3g}"), ""]
+        for (caption, title, W, b_, value_name), note in zip(panels, notes, strict=True):
+            out.append((caption, params_figure(W, b_, title, value_name, zrange, note, tr)))
+    return out

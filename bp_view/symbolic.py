@@ -1,0 +1,137 @@
+"""The symbolic equations of each phase, with the layer numbers filled in: `general`.
+
+Forward: z and a.  Loss: C_i and C.  Backward: Nielsen's BP1 (at the output) or BP2,
+the derivative, then BP3 and BP4.  Update: gradient descent on W and b.  Each is
+specialised to the chosen activation and loss, whose LaTeX comes from bp_core's
+registries.
+"""
+
+from __future__ import annotations
+
+from bp_core import activations as acts
+from bp_core import losses
+
+from .latex import (
+    KINDS,
+    Equation,
+    dC_db,
+    dC_dW,
+    delta_symbol,
+    eq_text,
+    loss_words,
+    sentences,
+    symbol,
+)
+from .text import Translator
+
+
+def _activation_eqs(act: acts.Activation, l: int | str, lp1: int | str,
+                    tr: Translator | None = None) -> list[Equation]:
+    if act.name == "softmax":
+        latex = (rf"{symbol('a', lp1, 'j')} = \frac{{e^{{{symbol('z', l, 'j')}}}}}"
+                 rf"{{\sum_k e^{{{symbol('z', l, 'k')}}}}}")
+        return [Equation(latex, eq_text(tr, "softmax"))]
+    sym = act.symbol
+    latex = rf"{symbol('a', lp1, 'j')} = {sym}({symbol('z', l, 'j')})"
+    if "=" in act.latex:
+        latex += rf", \qquad {act.latex}"
+    elif act.latex.replace(" ", "") != f"{sym}(z)":
+        latex += rf", \qquad {sym}(z) = {act.latex}"
+    return [Equation(latex, eq_text(tr, "activation", j="j", layer=lp1, act=act.name))]
+
+
+def _derivative_eq(act: acts.Activation, l: int | str, tr: Translator | None = None) -> Equation:
+    return Equation(act.latex_derivative, eq_text(tr, "derivative", act=act.name, l=l))
+
+
+def _bp3_bp4(l: int | str, l2: float, tr: Translator | None = None) -> list[Equation]:
+    bp3 = Equation(rf"{dC_db(l, 'j')} = \frac{{1}}{{n}}\sum_i {delta_symbol(l, 'i', 'j')}",
+                   eq_text(tr, "bp3"))
+    latex = (rf"{dC_dW(l, 'j', 'k')} = \frac{{1}}{{n}}\sum_i {delta_symbol(l, 'i', 'j')}\, "
+             rf"{symbol('a', l, 'i', 'k')}")
+    caption = eq_text(tr, "bp4")
+    if l2:
+        latex += rf" + \lambda\, {symbol('W', l, 'j', 'k')}"
+        caption = sentences(caption, eq_text(tr, "l2_adds_w", l2=f"{l2:g}"))
+    return [bp3, Equation(latex, caption)]
+
+
+def general(kind: str, layer: int | None, num_layers: int, activation_name: str,
+            loss_name: str, *, l2: float = 0.0, tr: Translator | None = None) -> list[Equation]:
+    """The symbolic equations of a phase, with the layer numbers filled in.
+
+    activation_name is the activation of weight layer ``layer`` (for the loss and
+    update phases, the output activation); loss_name the network's loss.
+    tr: an optional translator of the captions, ``tr(key, values)`` for a key of
+    `TEXT`; without it the captions are in English.
+    """
+    act = acts.get(activation_name)
+    loss = losses.get(loss_name)
+    L = num_layers
+    if kind not in KINDS:
+        raise ValueError(f"unknown phase kind {kind!r}; choose one of {', '.join(KINDS)}")
+    if kind in ("forward", "backward") and not (isinstance(layer, int) and 0 <= layer < L):
+        raise ValueError(f"layer must be 0 … {L - 1} for a {kind} phase, got {layer!r}")
+
+    if kind == "forward":
+        l = layer
+        z_eq = Equation(
+            rf"{symbol('z', l, 'j')} = \sum_k {symbol('a', l, 'k')}\, {symbol('W', l, 'j', 'k')} "
+            rf"+ {symbol('b', l, 'j')}",
+            eq_text(tr, "weighted_input", l=l, next=l + 1))
+        return [z_eq, *_activation_eqs(act, l, l + 1, tr)]
+
+    if kind == "loss":
+        mean = r"C = \frac{1}{n}\sum_i C_i"
+        caption = eq_text(tr, "cost_batch")
+        if l2:
+            mean += r" + \frac{\lambda}{2}\sum_l \sum_{j,k} \left(W^{[l]}_{jk}\right)^2"
+            caption = sentences(caption, eq_text(tr, "l2_adds_sum", l2=f"{l2:g}"))
+        return [Equation(loss.latex.replace("C =", "C_i =", 1),
+                         eq_text(tr, "cost_example", loss=loss_words(loss_name, tr), L=L)),
+                Equation(mean, caption)]
+
+    if kind == "update":
+        l = "l" if layer is None else layer
+        return [Equation(rf"{symbol('W', l, 'j', 'k')} \leftarrow {symbol('W', l, 'j', 'k')} "
+                         rf"- \eta\, {dC_dW(l, 'j', 'k')}",
+                         eq_text(tr, "update_every" if layer is None else "update")),
+                Equation(rf"{symbol('b', l, 'j')} \leftarrow {symbol('b', l, 'j')} "
+                         rf"- \eta\, {dC_db(l, 'j')}", eq_text(tr, "update_biases"))]
+
+    l = layer
+    eqs: list[Equation] = []
+    if l == L - 1:
+        losses.check_pair(activation_name, loss_name)
+        d, a, y, z = delta_symbol(l, "j"), symbol("a", L, "j"), "y_j", symbol("z", l, "j")
+        dCda = rf"\frac{{\partial C_i}}{{\partial {a}}}"
+        if (loss_name, activation_name) == ("cross_entropy", "sigmoid"):
+            eqs.append(Equation(
+                rf"{d} = {dCda}\, \sigma'({z}) = \frac{{{a} - {y}}}{{{a}(1 - {a})}}\, "
+                rf"{a}(1 - {a}) = {a} - {y}",
+                eq_text(tr, "bp1_cross_entropy")))
+        elif (loss_name, activation_name) == ("log_likelihood", "softmax"):
+            eqs.append(Equation(
+                rf"{d} = \frac{{\partial C_i}}{{\partial {z}}} = {a} - {y}",
+                eq_text(tr, "bp1_log_likelihood")))
+        elif activation_name == "softmax":
+            eqs.append(Equation(
+                rf"{d} = \sum_k \frac{{\partial C_i}}{{\partial {symbol('a', L, 'k')}}}"
+                rf"\frac{{\partial {symbol('a', L, 'k')}}}{{\partial {z}}} = "
+                rf"{a}\left(({a} - {y}) - \sum_k {symbol('a', L, 'k')}"
+                rf"({symbol('a', L, 'k')} - y_k)\right)",
+                eq_text(tr, "bp1_softmax")))
+        else:
+            sym = act.symbol
+            eqs.append(Equation(rf"{d} = {dCda}\, {sym}'({z}) = ({a} - {y})\, {sym}'({z})",
+                                eq_text(tr, "bp1")))
+            eqs.append(_derivative_eq(act, l, tr))
+    else:
+        sym = act.symbol
+        eqs.append(Equation(
+            rf"{delta_symbol(l, 'j')} = \left(\sum_k {symbol('W', l + 1, 'k', 'j')}\, "
+            rf"{delta_symbol(l + 1, 'k')}\right) {sym}'({symbol('z', l, 'j')})",
+            eq_text(tr, "bp2", next=l + 1)))
+        eqs.append(_derivative_eq(act, l, tr))
+    return eqs + _bp3_bp4(l, l2, tr)
+
