@@ -377,9 +377,7 @@ class Stepper:
             raise Diverged(f"the {kind} phase produced NaN or infinity; the network keeps "
                            "its last finite weights. Try a smaller learning rate.")
         commit()
-        for key, value in arrays.items():
-            if type(value) is not np.ndarray:  # the scalars: loss, learning_rate
-                arrays[key] = value = np.array(value, dtype=np.float64)
+        for value in arrays.values():
             value.setflags(write=False)  # a new array or a copy: freezing it is safe
         updates = _layer_updates(arrays, self.net.num_layers) if kind == "update" else ()
         record = PhaseRecord(kind, layer, len(self.history), arrays, self.settings, updates)
@@ -420,10 +418,11 @@ class Stepper:
         net, L = self.net, self.net.num_layers
         z, a = self._z[L - 1], self._a[L]
         costs = phase.costs(net.loss_function, z, a, self._Y)
-        loss = phase.mean_cost(costs, phase.l2_term(list(self._W.values()), self._l2))
+        l2_term = phase.l2_term(list(self._W.values()), self._l2) if self._l2 else 0.0
+        loss = phase.mean_cost(costs, l2_term)
         # A non-finite cost makes the mean non-finite, so one scalar test covers both.
-        return (dict(a=a, y=self._Y, z=z, costs=costs, loss=loss), math.isfinite(loss),
-                _nothing)
+        return (dict(a=a, y=self._Y, z=z, costs=costs, loss=np.array(loss)),
+                math.isfinite(loss), _nothing)
 
     def _backward(self, l: int):
         net, L = self.net, self.net.num_layers
@@ -464,7 +463,7 @@ class Stepper:
                                                 w_after.copy(), b_after.copy())))
             new_w.append(w_after)
             new_b.append(b_after)
-        arrays["learning_rate"] = eta
+        arrays["learning_rate"] = np.array(eta)
 
         def commit():
             net.weights[:], net.biases[:] = new_w, new_b
