@@ -86,6 +86,12 @@ class PassSettings:
     update_biases: bool
 
 
+def _setting(name: str, doc: str) -> property:
+    """A read-only property of PhaseRecord taken from its settings (None without them)."""
+    return property(lambda rec: None if rec.settings is None else getattr(rec.settings, name),
+                    doc=doc)
+
+
 @dataclass(frozen=True)
 class PhaseRecord:
     """What one phase computed, and everything a view needs to draw it.
@@ -125,38 +131,13 @@ class PhaseRecord:
     def label(self) -> str:
         return phase_label(self.kind, self.layer)
 
-    def _setting(self, name: str):
-        return None if self.settings is None else getattr(self.settings, name)
-
-    @property
-    def hidden_activation(self) -> str | None:
-        return self._setting("hidden_activation")
-
-    @property
-    def output_activation(self) -> str | None:
-        return self._setting("output_activation")
-
-    @property
-    def loss_name(self) -> str | None:
-        return self._setting("loss_name")
-
-    @property
-    def learning_rate(self) -> float | None:
-        """η, as the stepper had it when this phase ran."""
-        return self._setting("learning_rate")
-
-    @property
-    def l2(self) -> float | None:
-        """λ, the L2 strength of the loss and the gradients."""
-        return self._setting("l2")
-
-    @property
-    def update_biases(self) -> bool | None:
-        return self._setting("update_biases")
-
-    @property
-    def sizes(self) -> tuple[int, ...] | None:
-        return self._setting("sizes")
+    hidden_activation = _setting("hidden_activation", "The hidden layers' activation.")
+    output_activation = _setting("output_activation", "The output layer's activation.")
+    loss_name = _setting("loss_name", "The loss.")
+    learning_rate = _setting("learning_rate", "η, as the stepper had it when the phase ran.")
+    l2 = _setting("l2", "λ, the L2 strength of the loss and the gradients.")
+    update_biases = _setting("update_biases", "Whether the update changes the biases.")
+    sizes = _setting("sizes", "The layer sizes, (sizes[0], …, sizes[L]).")
 
     @property
     def num_layers(self) -> int | None:
