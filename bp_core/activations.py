@@ -43,7 +43,8 @@ class Activation:
     value_range: a closed interval [lo, hi] that holds every value f(z) can take in
     float64 (ends may be ±inf); prime_range: the same for f'(z), or None where f has
     no elementwise derivative (softmax).  ``bounded`` says whether value_range is
-    finite, which is when the figures give a[l] a fixed colour range.
+    finite, which is when the figures give a[l] a fixed colour range.  value(z) must be
+    finite wherever z is (the Stepper checks z, not a).
     """
     name: str
     value: Callable[[Array], Array]

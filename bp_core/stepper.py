@@ -11,9 +11,8 @@ Each ``step()`` returns a `PhaseRecord`: an immutable snapshot of what that phas
 computed and of the inputs it used, and of the settings it ran with (activation,
 loss, η, λ), so pictures and equations can be drawn from the record alone.
 ``back()`` undoes the last phase; undoing the update puts the exact float64
-weights back.  The history holds at most one record per phase of
-the pass (2L + 2), and the batch is capped at ``MAX_STEP_BATCH`` rows, so the
-memory used is bounded.
+weights back.  The history holds at most one record per phase of the pass (2L + 2),
+and the batch is capped at ``MAX_STEP_BATCH`` rows, so the memory used is bounded.
 
 Every phase is a function of bp_core.phases, the same ones ``Network.backprop`` and
 ``sgd_step`` run, so a full pass ends bit-for-bit where ``sgd_step`` does.
@@ -26,8 +25,8 @@ new Stepper after changing it).
 A phase that would produce NaN or ±inf (a diverging learning rate, say) is not
 recorded: ``step()`` raises `Diverged` and leaves the stepper and the network as
 they were, so the last finite weights are kept.  Only what a phase computes is
-checked: its inputs were checked when they were computed, or are the network's
-finite weights and the stepper's checked batch.
+checked: its inputs come from an earlier, checked phase, or are the weights and the
+batch, whose NaN or ±inf would show in a forward phase's z.
 
 The settings (``learning_rate``, ``l2``, ``update_biases``) are validating
 properties: ``stepper.learning_rate = 0`` raises ValueError and keeps the old value.
