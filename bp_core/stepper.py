@@ -124,7 +124,18 @@ class PhaseRecord:
     index: int
     arrays: dict[str, Array] = field(repr=False)
     settings: PassSettings | None = field(default=None, repr=False)
-    updates: tuple[LayerUpdate, ...] = field(default=(), repr=False)
+
+    @functools.cached_property
+    def updates(self) -> tuple[LayerUpdate, ...]:
+        """The update phase's arrays as one LayerUpdate per layer (the same arrays); ()
+        for the other phases.  Built when first read."""
+        if self.kind != "update":
+            return ()
+        num_layers = 0
+        while f"W_before{num_layers}" in self.arrays:
+            num_layers += 1
+        return tuple(LayerUpdate(l, *(self.arrays[key] for key in _update_keys(l)))
+                     for l in range(num_layers))
 
     @property
     def label(self) -> str:
@@ -359,8 +370,7 @@ class Stepper:
         commit()
         for value in arrays.values():
             value.setflags(write=False)  # a new array or a copy: freezing it is safe
-        updates = _layer_updates(arrays, self.net.num_layers) if kind == "update" else ()
-        record = PhaseRecord(kind, layer, len(self.history), arrays, self.settings, updates)
+        record = PhaseRecord(kind, layer, len(self.history), arrays, self.settings)
         self.history.append(record)
         return record
 
@@ -454,9 +464,3 @@ class Stepper:
 
 def _nothing() -> None:
     """The commit of the loss phase, which changes no state."""
-
-
-def _layer_updates(arrays: dict[str, Array], num_layers: int) -> tuple[LayerUpdate, ...]:
-    """The update record's arrays, one LayerUpdate per layer (the same arrays, shared)."""
-    return tuple(LayerUpdate(l, *(arrays[key] for key in _update_keys(l)))
-                 for l in range(num_layers))
