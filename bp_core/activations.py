@@ -43,7 +43,8 @@ class Activation:
     value_range: a closed interval [lo, hi] that holds every value f(z) can take in
     float64 (ends may be ±inf); prime_range: the same for f'(z), or None where f has
     no elementwise derivative (softmax).  ``bounded`` says whether value_range is
-    finite, which is when the figures give a[l] a fixed colour range.
+    finite, which is when the figures give a[l] a fixed colour range.  value(z) must be
+    finite wherever z is (the Stepper checks z, not a).
     """
     name: str
     value: Callable[[Array], Array]
@@ -153,8 +154,35 @@ ACTIVATIONS: dict[str, Activation] = {
     ]
 }
 
+# Derived from the registry; register() and unregister() keep them in step, in place, so
+# a module that imported these lists sees the change.
 HIDDEN_ACTIVATIONS = [name for name, act in ACTIVATIONS.items() if act.hidden_ok]
 OUTPUT_ACTIVATIONS = list(ACTIVATIONS)
+
+
+def register(act: Activation) -> Activation:
+    """Add an activation to the registry (and to the choices derived from it).
+
+    Adding an activation is this one entry: its value, derivative, LaTeX and ranges.
+    ValueError if the name is taken.
+    """
+    if act.name in ACTIVATIONS:
+        raise ValueError(f"an activation named {act.name!r} is already registered")
+    ACTIVATIONS[act.name] = act
+    _derive()
+    return act
+
+
+def unregister(name: str) -> None:
+    """Remove an activation that ``register`` added; ValueError for an unknown name."""
+    get(name)
+    del ACTIVATIONS[name]
+    _derive()
+
+
+def _derive() -> None:
+    HIDDEN_ACTIVATIONS[:] = [name for name, act in ACTIVATIONS.items() if act.hidden_ok]
+    OUTPUT_ACTIVATIONS[:] = list(ACTIVATIONS)
 
 
 def get(name: str) -> Activation:

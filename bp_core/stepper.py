@@ -11,9 +11,8 @@ Each ``step()`` returns a `PhaseRecord`: an immutable snapshot of what that phas
 computed and of the inputs it used, and of the settings it ran with (activation,
 loss, η, λ), so pictures and equations can be drawn from the record alone.
 ``back()`` undoes the last phase; undoing the update puts the exact float64
-weights back.  The history holds at most one record per phase of
-the pass (2L + 2), and the batch is capped at ``MAX_STEP_BATCH`` rows, so the
-memory used is bounded.
+weights back.  The history holds at most one record per phase of the pass (2L + 2),
+and the batch is capped at ``MAX_STEP_BATCH`` rows, so the memory used is bounded.
 
 Every phase is a function of bp_core.phases, the same ones ``Network.backprop`` and
 ``sgd_step`` run, so a full pass ends bit-for-bit where ``sgd_step`` does.
@@ -26,8 +25,8 @@ new Stepper after changing it).
 A phase that would produce NaN or ±inf (a diverging learning rate, say) is not
 recorded: ``step()`` raises `Diverged` and leaves the stepper and the network as
 they were, so the last finite weights are kept.  Only what a phase computes is
-checked: its inputs were checked when they were computed, or are the network's
-finite weights and the stepper's checked batch.
+checked: its inputs come from an earlier, checked phase, or are the weights and the
+batch, whose NaN or ±inf would show in a forward phase's z.
 
 The settings (``learning_rate``, ``l2``, ``update_biases``) are validating
 properties: ``stepper.learning_rate = 0`` raises ValueError and keeps the old value.
@@ -86,6 +85,12 @@ class PassSettings:
     update_biases: bool
 
 
+def _setting(name: str, doc: str) -> property:
+    """A read-only property of PhaseRecord taken from its settings (None without them)."""
+    return property(lambda rec: None if rec.settings is None else getattr(rec.settings, name),
+                    doc=doc)
+
+
 @dataclass(frozen=True)
 class PhaseRecord:
     """What one phase computed, and everything a view needs to draw it.
@@ -119,44 +124,30 @@ class PhaseRecord:
     index: int
     arrays: dict[str, Array] = field(repr=False)
     settings: PassSettings | None = field(default=None, repr=False)
-    updates: tuple[LayerUpdate, ...] = field(default=(), repr=False)
+
+    @functools.cached_property
+    def updates(self) -> tuple[LayerUpdate, ...]:
+        """The update phase's arrays as one LayerUpdate per layer (the same arrays); ()
+        for the other phases.  Built when first read."""
+        if self.kind != "update":
+            return ()
+        num_layers = 0
+        while f"W_before{num_layers}" in self.arrays:
+            num_layers += 1
+        return tuple(LayerUpdate(l, *(self.arrays[key] for key in _update_keys(l)))
+                     for l in range(num_layers))
 
     @property
     def label(self) -> str:
         return phase_label(self.kind, self.layer)
 
-    def _setting(self, name: str):
-        return None if self.settings is None else getattr(self.settings, name)
-
-    @property
-    def hidden_activation(self) -> str | None:
-        return self._setting("hidden_activation")
-
-    @property
-    def output_activation(self) -> str | None:
-        return self._setting("output_activation")
-
-    @property
-    def loss_name(self) -> str | None:
-        return self._setting("loss_name")
-
-    @property
-    def learning_rate(self) -> float | None:
-        """η, as the stepper had it when this phase ran."""
-        return self._setting("learning_rate")
-
-    @property
-    def l2(self) -> float | None:
-        """λ, the L2 strength of the loss and the gradients."""
-        return self._setting("l2")
-
-    @property
-    def update_biases(self) -> bool | None:
-        return self._setting("update_biases")
-
-    @property
-    def sizes(self) -> tuple[int, ...] | None:
-        return self._setting("sizes")
+    hidden_activation = _setting("hidden_activation", "The hidden layers' activation.")
+    output_activation = _setting("output_activation", "The output layer's activation.")
+    loss_name = _setting("loss_name", "The loss.")
+    learning_rate = _setting("learning_rate", "η, as the stepper had it when the phase ran.")
+    l2 = _setting("l2", "λ, the L2 strength of the loss and the gradients.")
+    update_biases = _setting("update_biases", "Whether the update changes the biases.")
+    sizes = _setting("sizes", "The layer sizes, (sizes[0], …, sizes[L]).")
 
     @property
     def num_layers(self) -> int | None:
@@ -377,12 +368,9 @@ class Stepper:
             raise Diverged(f"the {kind} phase produced NaN or infinity; the network keeps "
                            "its last finite weights. Try a smaller learning rate.")
         commit()
-        for key, value in arrays.items():
-            if type(value) is not np.ndarray:  # the scalars: loss, learning_rate
-                arrays[key] = value = np.array(value, dtype=np.float64)
+        for value in arrays.values():
             value.setflags(write=False)  # a new array or a copy: freezing it is safe
-        updates = _layer_updates(arrays, self.net.num_layers) if kind == "update" else ()
-        record = PhaseRecord(kind, layer, len(self.history), arrays, self.settings, updates)
+        record = PhaseRecord(kind, layer, len(self.history), arrays, self.settings)
         self.history.append(record)
         return record
 
@@ -420,10 +408,11 @@ class Stepper:
         net, L = self.net, self.net.num_layers
         z, a = self._z[L - 1], self._a[L]
         costs = phase.costs(net.loss_function, z, a, self._Y)
-        loss = phase.mean_cost(costs, phase.l2_term(list(self._W.values()), self._l2))
+        l2_term = phase.l2_term(list(self._W.values()), self._l2) if self._l2 else 0.0
+        loss = phase.mean_cost(costs, l2_term)
         # A non-finite cost makes the mean non-finite, so one scalar test covers both.
-        return (dict(a=a, y=self._Y, z=z, costs=costs, loss=loss), math.isfinite(loss),
-                _nothing)
+        return (dict(a=a, y=self._Y, z=z, costs=costs, loss=np.array(loss)),
+                math.isfinite(loss), _nothing)
 
     def _backward(self, l: int):
         net, L = self.net, self.net.num_layers
@@ -464,7 +453,7 @@ class Stepper:
                                                 w_after.copy(), b_after.copy())))
             new_w.append(w_after)
             new_b.append(b_after)
-        arrays["learning_rate"] = eta
+        arrays["learning_rate"] = np.array(eta)
 
         def commit():
             net.weights[:], net.biases[:] = new_w, new_b
@@ -475,9 +464,3 @@ class Stepper:
 
 def _nothing() -> None:
     """The commit of the loss phase, which changes no state."""
-
-
-def _layer_updates(arrays: dict[str, Array], num_layers: int) -> tuple[LayerUpdate, ...]:
-    """The update record's arrays, one LayerUpdate per layer (the same arrays, shared)."""
-    return tuple(LayerUpdate(l, *(arrays[key] for key in _update_keys(l)))
-                 for l in range(num_layers))

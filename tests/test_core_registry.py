@@ -133,3 +133,56 @@ def test_loss_formulas_are_per_example(name):
     assert loss.latex.startswith("C = ") and loss.text.startswith("C_i = ")
     assert loss.latex.isascii()
     assert all(out in ACTIVATIONS for out in loss.cancels)
+
+
+# --- adding an activation is one entry --------------------------------------------------
+def _softplus(z: np.ndarray) -> np.ndarray:
+    return np.logaddexp(0.0, z)  # ln(1 + e^z), no overflow
+
+
+def _softplus_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))  # σ(z), written here
+
+
+SOFTPLUS = activations.Activation(
+    "softplus", _softplus, _softplus_derivative, r"\ln(1 + e^{z})",
+    r"\mathrm{softplus}'(z) = \frac{1}{1+e^{-z}}", value_range=(0.0, np.inf),
+    prime_range=(0.0, 1.0), symbol=r"\mathrm{softplus}")
+
+
+@pytest.fixture
+def softplus():
+    activations.register(SOFTPLUS)
+    try:
+        yield SOFTPLUS
+    finally:
+        activations.unregister("softplus")
+
+
+def test_a_registered_activation_gets_the_whole_engine(softplus):
+    from bp_core import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Network, Stepper, gradcheck
+
+    assert "softplus" in HIDDEN_ACTIVATIONS and "softplus" in OUTPUT_ACTIVATIONS
+    assert "softplus" in losses.valid_outputs("quadratic")
+    net = Network([2, 4, 3, 1], "softplus", "softplus", "quadratic", init="xavier", seed=1)
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(5, 2)), rng.random((5, 1))
+    assert gradcheck(net, X, Y, l2=0.1).passed
+    reference = net.copy()
+    r = reference.sgd_step(X, Y, 0.3, l2=0.1)
+    records = Stepper(net, X, Y, 0.3, l2=0.1).run()
+    assert all(a.tobytes() == b.tobytes()
+               for a, b in zip(net.weights, reference.weights, strict=True))
+    assert records[0].activation == "softplus" and records[2].activation == "softplus"
+    np.testing.assert_allclose(r.activations[-1], np.log1p(np.exp(r.zs[-1])), rtol=1e-12)
+    # Its facts hold like the built-in ones'.
+    a = softplus.value(Z[None, :])
+    assert (a >= 0).all() and np.isfinite(a).all() and not softplus.bounded
+
+
+def test_register_refuses_a_taken_name_and_unregister_an_unknown_one():
+    with pytest.raises(ValueError, match="already registered"):
+        activations.register(ACTIVATIONS["tanh"])
+    with pytest.raises(ValueError, match="unknown activation"):
+        activations.unregister("softplus")
+    assert "softplus" not in ACTIVATIONS
