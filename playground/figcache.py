@@ -12,9 +12,10 @@ import hashlib
 from collections.abc import Callable
 
 import numpy as np
-import streamlit as st
 
 from bp_core import Network
+
+from .session import visitor
 
 
 def network_key(net: Network) -> str:
@@ -29,7 +30,7 @@ def network_key(net: Network) -> str:
 
 def cached(name: str, key: object, build: Callable[[], object]):
     """build() once per distinct key; the last figure of each name is kept."""
-    store = st.session_state.setdefault("figure_cache", {})
+    store = visitor.figure_cache
     hit = store.get(name)
     if hit is not None and hit[0] == key:
         return hit[1]

@@ -1,7 +1,7 @@
 """User-facing strings, one JSON catalogue per language (locales/en.json, locales/zh.json).
 
 ``t(key, **values)`` looks the key up in the current language and fills ``{name}``
-placeholders.  The language is per session (st.session_state["lang"]); this module
+placeholders.  The language is per session (`session.visitor.lang`); this module
 keeps no per-user state, only the read-only catalogues.
 
 The English words of the figures and equations are written once, in bp_view.text:
@@ -33,9 +33,9 @@ def catalogue(lang: str) -> dict[str, str]:
 
 def current_language() -> str:
     try:
-        import streamlit as st
+        from .session import visitor  # here, so that a notebook can use t() without Streamlit
 
-        lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
+        lang = visitor.lang
     except Exception:  # outside a Streamlit run (unit tests, notebooks)
         lang = DEFAULT_LANGUAGE
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE

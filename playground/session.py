@@ -98,6 +98,7 @@ class Visitor:
     revealed = Key(factory=set)         # {(pass_id, phase)}: predictions answered
     bug_symptoms = Key(factory=dict)    # {defect: the bug hunt's result}
     bug_revealed = Key(factory=dict)    # {defect: {"guess", "right"}}
+    figure_cache = Key(factory=dict)    # {figure name: (key, go.Figure)}: playground.figcache
 
     # Widgets whose values the code reads or sets (Streamlit owns these keys)
     lang = Key("en")                    # the language box

@@ -12,13 +12,12 @@ from tests.apphelpers import click, open_tab, start
 PLAYGROUND = Path(__file__).resolve().parents[1] / "playground"
 # Still reading st.session_state directly, in files of the presentation layer's rework
 # (issue 10): the language for t() and the per-session figure cache.
-NOT_YET = {"i18n.py", "figcache.py"}
 BARE = re.compile(r"session_state\s*(\[|\.get\(|\.setdefault\(|\.pop\()")
 
 
 def test_no_module_but_session_names_a_session_key():
     offenders = {path.name for path in PLAYGROUND.glob("*.py")
-                 if path.name not in NOT_YET | {"session.py"}
+                 if path.name != "session.py"
                  and BARE.search(path.read_text(encoding="utf-8"))}
     assert not offenders, f"bare session-state keys in {sorted(offenders)}"
 
