@@ -21,7 +21,7 @@ import statistics
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg, ForwardMsgMetadata
 
 from benchmarks.room_load import (
     DEFAULT_QUERY,
@@ -36,6 +36,14 @@ from benchmarks.room_load import (
     start_server,
 )
 from tests.serving import free_port, wait_healthy
+
+# The generator speaks the protocol of the Streamlit that the test extra pins (1.67): older
+# servers send no run id in a message's metadata.  The app itself runs from 1.65 on (README,
+# Dependencies), so a lower-bounds run skips this file rather than testing a protocol it
+# does not speak.
+pytestmark = pytest.mark.skipif(
+    "run" not in ForwardMsgMetadata.DESCRIPTOR.fields_by_name,
+    reason="benchmarks/room_load.py speaks Streamlit 1.67's protocol (ForwardMsgMetadata.run)")
 
 CLICKS = 8  # per side in the browser comparison: one pass of 64-16-8-10 is 8 phases
 PAUSE_S = 0.7  # between clicks, on both sides
