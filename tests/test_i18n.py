@@ -502,6 +502,7 @@ def figure_texts(tr) -> list[str]:
     wide = Network([3, 40, 2], seed=0)
     net = Network([2, 3, 1], activation="tanh", seed=0)
     xor = datasets.load("xor", n=60)
+    xor_train, xor_test = datasets.split(xor)
     history = train(net, xor, 4, 8, 0.5, test=xor).history
     sine = datasets.load("sine", n=40)
     fit = Network([1, 4, 1], output_activation="linear", seed=0)
@@ -527,7 +528,7 @@ def figure_texts(tr) -> list[str]:
         figures.loss_curves(history, tr=tr), figures.loss_curves(falling, tr=tr),
         figures.accuracy_curves(history, tr=tr),
         figures.decision_boundary(net, xor, tr=tr), figures.fitted_curve(fit, sine, tr=tr),
-        figures.decision_boundary(net, *datasets.split(xor), tr=tr),  # train and test
+        figures.decision_boundary(net, xor_train, test=xor_test, tr=tr),  # train and test
         figures.loss_curves(History(train_loss=[1.0, 4.9e301]), tr=tr),  # diverged
         figures.fitted_curve(blown, sine, tr=tr),  # its curve leaves the plot
         figures.digit_images(digits.X, tr=tr), figures.digit_predictions(digit_net, digits, tr=tr),
