@@ -107,8 +107,8 @@ def decision_boundary(net: Network, data: Dataset, resolution: int = 60, *,
     name = f"a[L][:, {column}]"
     fig = go.Figure(go.Heatmap(
         x=xs, y=ys, z=z, colorscale=BOUNDARY_SCALE, **colour,
-        colorbar=dict(title=dict(text=name, side="top"), thickness=10, len=0.9,
-                      orientation="h", x=0, xanchor="left", y=-0.16, yanchor="top"),
+        colorbar=dict(title=dict(text=name, side="right"), thickness=10, len=0.7,
+                      orientation="h", x=0, xanchor="left", y=-0.2, yanchor="top"),
         hovertemplate=f"x0 = %{{x:.3g}}, x1 = %{{y:.3g}}<br>{name} = %{{z:{HOVER_FORMAT}}}"
                       "<extra></extra>"))
     for split, d in shown:
@@ -163,9 +163,10 @@ def fitted_curve(net: Network, data: Dataset, *, tr: Translator | None = None) -
     ])
     lo, hi = _padded_range(Y[np.isfinite(Y)] if np.isfinite(Y).any() else np.zeros(1))
     drawn = as_float([v for v in np.ravel(curve) if v is not None])
-    if drawn.size:  # the curve widens the axis, but by FIT_REACH spans of y at most
-        reach = FIT_REACH * (hi - lo)
-        lo, hi = max(min(lo, drawn.min()), lo - reach), min(max(hi, drawn.max()), hi + reach)
+    reach = FIT_REACH * (hi - lo)
+    near = drawn[(drawn >= lo - reach) & (drawn <= hi + reach)]
+    if near.size:  # the curve widens the axis where it stays within FIT_REACH ranges of y
+        lo, hi = min(lo, float(near.min())), max(hi, float(near.max()))
     outside = bool(drawn.size) and (drawn.min() < lo or drawn.max() > hi)
     fig.update_xaxes(title_text="x")
     fig.update_yaxes(title_text="y", range=[lo, hi])
