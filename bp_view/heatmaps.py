@@ -32,8 +32,20 @@ from .layout import (
     untemplated,
 )
 from .registry import value_range
-from .style import FULL_WIDTH_PX, MISSING_BG, PANEL_WIDTH_PX
+from .style import COLUMN_GAP_PX, FULL_WIDTH_PX, MISSING_BG, NARROW_COLUMN_PX, PANEL_WIDTH_PX
 from .text import Translator
+
+
+def panel_width(per_row: int, column_px: float = NARROW_COLUMN_PX) -> int:
+    """The px each of per_row panels side by side gets in a column column_px wide.
+
+    For a page: pass the result as width_px.  The default column is the app's at
+    1024 px, the narrowest that puts panels side by side, so a panel's numbers are
+    never wider than its cells on any page at least that wide (on wider pages the
+    panels are wider still; on a phone Streamlit stacks them at full width).
+    """
+    per_row = max(1, int(per_row))
+    return int((column_px - COLUMN_GAP_PX * (per_row - 1)) // per_row)
 
 
 def drawn_width(width_px: float | None, full_width: bool = False) -> float:

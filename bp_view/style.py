@@ -60,6 +60,9 @@ TEXT_DIGITS = (4, 3, 2)     # significant digits tried, most first
 PANEL_WIDTH_PX = 300        # the width a heatmap is built for when none is given: a
                             # quarter of the app's 1440 px page, or a notebook's narrow cell
 FULL_WIDTH_PX = 946         # a matrix opened full width (the app's main column at 1440 px)
+NARROW_COLUMN_PX = 628      # the app's main column at 1024 px, the narrowest page that
+                            # puts panels side by side (below 640 px Streamlit stacks them)
+COLUMN_GAP_PX = 16          # Streamlit's gap between st.columns (1 rem)
 ROW_PX = 24                 # a heatmap row's height while the panel has room for it
 PANEL_HEIGHT = (140, 400)   # a panel's height bounds; full width allows `FULL_HEIGHT_MAX`
 FULL_HEIGHT_MAX = 1000

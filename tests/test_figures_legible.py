@@ -74,6 +74,12 @@ def test_the_same_matrix_prints_at_the_wide_width_and_not_at_the_narrow_one():
     assert list(full.text[0]) == list(wide.text[0])
 
 
+def test_panel_width_splits_the_narrowest_page_column_between_the_panels():
+    from bp_view.heatmaps import panel_width
+    assert panel_width(1) == 628 and panel_width(1, 946) == 946
+    assert panel_width(2) == (628 - 16) // 2 and panel_width(4, 946) == (946 - 48) // 4
+
+
 def test_non_finite_cells_print_nothing():
     values = np.array([[1.0, np.nan], [np.inf, -2.5]])
     trace = figures.heatmap(values, "z", width_px=700).data[0]
