@@ -12,7 +12,16 @@ from bp_core.gradcheck import TOLERANCE
 
 from .heatmaps import with_bias
 from .layout import as_float, finish, finite_or_none, matrix_axes, panel_height, tick_labels, tx
-from .style import FAIL_COLOUR, HOVER_FORMAT, LINE_COLOURS, MISSING_BG, PASS_COLOUR, TOP_LEGEND
+from .style import (
+    BOTTOM_LEGEND,
+    BOTTOM_MARGIN,
+    FAIL_COLOUR,
+    HOVER_FORMAT,
+    LINE_COLOURS,
+    MARGIN,
+    MISSING_BG,
+    PASS_COLOUR,
+)
 from .text import Translator
 
 if TYPE_CHECKING:  # only for annotations
@@ -136,5 +145,5 @@ def gradient_norms(backprop_result: BackpropResult, *,
                              hovertemplate=f"%{{x}}<br>{name} = %{{customdata:{HOVER_FORMAT}}}"
                                            "<extra></extra>"))
     fig.update_yaxes(type="log", title_text=tx(tr, "size"), exponentformat="power")
-    return finish(fig, tx(tr, "norms_title"), 280, sorted(notes), barmode="group",
-                  legend=TOP_LEGEND)
+    return finish(fig, tx(tr, "norms_title"), 300, sorted(notes), barmode="group",
+                  legend=BOTTOM_LEGEND, margin=dict(MARGIN, b=BOTTOM_MARGIN))

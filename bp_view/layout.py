@@ -12,12 +12,21 @@ from .style import (
     BOUNDED_SCALE,
     COLORBAR_MARGIN,
     FONT,
+    FULL_HEIGHT_MAX,
     HOVER_FORMAT,
     HOVERLABEL,
     MARGIN,
     MAX_ROWS,
+    PANEL_HEIGHT,
     PLAIN_SCALE,
+    ROW_PX,
     SIGNED_SCALE,
+    TEXT_CHAR_EM,
+    TEXT_DIGITS,
+    TEXT_FONT_SIZES,
+    TEXT_LINE_EM,
+    TEXT_PAD_PX,
+    TEXT_TEMPLATE,
 )
 from .text import FIGURE_TEXT, Translator, words
 
@@ -74,8 +83,60 @@ def tick_labels(n: int) -> list[str]:
     return [str(i) for i in range(n)]
 
 
-def panel_height(rows: int, low: int = 200, high: int = 320) -> int:
-    return int(min(high, max(low, 90 + 18 * rows)))
+def panel_height(rows: int, low: int = PANEL_HEIGHT[0], high: int = PANEL_HEIGHT[1], *,
+                 full_width: bool = False) -> int:
+    """A panel's height in px: the margins plus `ROW_PX` per row, within [low, high].
+
+    Few rows give a short panel; many rows share the highest one (a full-width panel
+    may grow to `FULL_HEIGHT_MAX`, so its rows can keep their numbers).
+    """
+    high = FULL_HEIGHT_MAX if full_width else high
+    return int(min(high, max(low, plot_margin_height() + ROW_PX * rows)))
+
+
+def plot_margin_height() -> int:
+    """The px a matrix panel spends above and below its cells (title, x axis)."""
+    return MARGIN["t"] + COLORBAR_MARGIN["b"]
+
+
+def plot_width(width_px: float, colorbar: bool = True, left: int = MARGIN["l"]) -> float:
+    """The px across a figure's cells when the figure is width_px wide."""
+    right = COLORBAR_MARGIN["r"] if colorbar else MARGIN["r"]
+    return max(0.0, float(width_px) - left - right)
+
+
+def label_width(label: str, font_px: float) -> float:
+    """A label's width in px as Plotly estimates it: `TEXT_CHAR_EM` em a character."""
+    return len(label) * TEXT_CHAR_EM * font_px
+
+
+def cell_labels(arr: np.ndarray, digits: int) -> list[list[str]]:
+    """arr's numbers to `digits` significant digits, "" where a value is not finite."""
+    return [[f"{v:.{digits}g}" if np.isfinite(v) else "" for v in row] for row in arr]
+
+
+def cell_text(arr: np.ndarray, width: float, height: float, xgap: int = 0) -> dict:
+    """The trace settings that print arr's numbers in its cells, or {} when none fit.
+
+    arr (rows, cols) is drawn in a plot area width × height px.  The first of
+    `TEXT_DIGITS` (most digits first) and `TEXT_FONT_SIZES` (largest first) whose
+    widest label fits every cell, cols × (label width + `TEXT_PAD_PX` + xgap) ≤ width,
+    and whose line fits a row, is used; with none the cells print nothing and the
+    values stay on hover.  The labels are made here (the trace's ``text``), so what
+    was measured is what is drawn.
+    """
+    n_rows, n_cols = arr.shape
+    if not arr.size or not np.isfinite(arr).any():
+        return {}
+    row_height = height / n_rows
+    for digits in TEXT_DIGITS:
+        labels = cell_labels(arr, digits)
+        widest = max(len(t) for row in labels for t in row)
+        for font in TEXT_FONT_SIZES:
+            fits_across = n_cols * (widest * TEXT_CHAR_EM * font + TEXT_PAD_PX + xgap) <= width
+            if fits_across and TEXT_LINE_EM * font <= row_height:
+                return dict(text=labels, texttemplate=TEXT_TEMPLATE, textfont=dict(size=font))
+    return {}
 
 
 def colour_args(kind: str, zrange: tuple[float, float] | None) -> dict:

@@ -16,15 +16,25 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .heatmaps import activation_panel, bias_pair, heatmap, params_figure, with_bias
+from .heatmaps import (
+    activation_panel,
+    bias_pair,
+    drawn_width,
+    heatmap,
+    params_figure,
+    with_bias,
+)
 from .layout import (
     as_float,
     cap_rows,
+    cell_text,
     finish,
     finite_or_none,
     hover_text,
     matrix_axes,
     panel_height,
+    plot_margin_height,
+    plot_width,
     symmetric_range,
     tick_labels,
     tx,
@@ -38,8 +48,6 @@ from .style import (
     MAX_ROWS,
     MISSING_BG,
     SIGNED_SCALE,
-    TEXT_MAX_CELLS,
-    TEXT_TEMPLATE,
 )
 from .text import Translator
 
@@ -49,8 +57,9 @@ if TYPE_CHECKING:  # only for annotations: bp_view draws records, it never runs 
 
 def phase_figures(record: PhaseRecord, activation_name: str | None = None,
                   loss_name: str | None = None, prev_activation_name: str | None = None, *,
-                  layer: int | None = None,
-                  tr: Translator | None = None) -> list[tuple[str, go.Figure]]:
+                  layer: int | None = None, tr: Translator | None = None,
+                  width_px: float | None = None,
+                  full_width: bool = False) -> list[tuple[str, go.Figure]]:
     """(caption, figure) pairs for the panels of one stepper phase, in reading order.
 
     Everything is read from the record itself; the names, when given, take its place
@@ -63,46 +72,57 @@ def phase_figures(record: PhaseRecord, activation_name: str | None = None,
     a[l] is drawn as signed, which never clips.  a[0] = X is always signed.
     layer: for an update record, only that weight layer's three panels (before,
     −η·grad, after); by default every layer's, in order.  tr: an optional
-    translator of the captions and the figures' words.
+    translator of the captions and the figures' words.  width_px: the width in px each
+    panel will be drawn at (the page's column width; default
+    `bp_view.style.PANEL_WIDTH_PX`), which decides where cells print their numbers;
+    full_width: every panel opened across the page (`bp_view.heatmaps`).
     """
     kind, l, A = record.kind, record.layer, record.arrays
     act = activation_name or record.activation
     loss_name = loss_name or record.loss_name
+    size = dict(width_px=width_px, full_width=full_width)
     if kind == "forward":
-        return _forward_figures(l, A, act, prev_activation_name or record.prev_activation, tr)
+        return _forward_figures(l, A, act, prev_activation_name or record.prev_activation, tr,
+                                size)
     if kind == "loss":
-        return _loss_figures(A, act, loss_name, tr)
+        return _loss_figures(A, act, loss_name, tr, size)
     if kind == "backward":
-        return _backward_figures(l, A, act, loss_name, record.l2, tr)
+        return _backward_figures(l, A, act, loss_name, record.l2, tr, size)
     if kind == "update":
-        return _update_figures(record, tr, layer)
+        return _update_figures(record, tr, layer, size)
     raise ValueError(f"unknown phase kind {kind!r}")
 
 
-def _forward_figures(l: int, A, act: str, prev_act: str | None, tr: Translator | None = None):
+def _forward_figures(l: int, A, act: str, prev_act: str | None, tr: Translator | None = None,
+                     size: dict | None = None):
+    size = size or {}
     if l == 0:
         first = (tx(tr, "cap_input"),
                  heatmap(A["a_prev"], tx(tr, "input_title"), "signed", value_name="a[0]",
-                         tr=tr))
+                         tr=tr, **size))
     else:
         first = (tx(tr, "cap_prev", l=l),
-                 activation_panel(A["a_prev"], f"a[{l}]", prev_act, f"a[{l}]", tr))
+                 activation_panel(A["a_prev"], f"a[{l}]", prev_act, f"a[{l}]", tr, **size))
     rng = value_range(act)
     return [
         first,
         (tx(tr, "cap_weights", l=l, next=l + 1),
          params_figure(A["W"], A["b"], bias_pair(tr, "with_bias_title", f"W[{l}]", f"b[{l}]"),
-                       bias_pair(tr, "with_bias_value", f"W[{l}]", f"b[{l}]"), tr=tr)),
+                       bias_pair(tr, "with_bias_value", f"W[{l}]", f"b[{l}]"), tr=tr,
+                       **size)),
         (tx(tr, "cap_z", l=l),
          heatmap(A["z"], f"z[{l}] = a[{l}] @ W[{l}].T + b[{l}]", "signed",
-                 value_name=f"z[{l}]", tr=tr)),
+                 value_name=f"z[{l}]", tr=tr, **size)),
         (tx(tr, "cap_a_range", next=l + 1, act=act, l=l, range=str(list(rng))) if rng
          else tx(tr, "cap_a", next=l + 1, act=act, l=l),
-         activation_panel(A["a"], f"a[{l + 1}] = {act}(z[{l}])", act, f"a[{l + 1}]", tr)),
+         activation_panel(A["a"], f"a[{l + 1}] = {act}(z[{l}])", act, f"a[{l + 1}]", tr,
+                          **size)),
     ]
 
 
-def _loss_figures(A, act: str, loss_name: str | None, tr: Translator | None = None):
+def _loss_figures(A, act: str, loss_name: str | None, tr: Translator | None = None,
+                  size: dict | None = None):
+    size = size or {}
     a, y = as_float(A["a"]), as_float(A["y"])
     costs, loss = as_float(A["costs"]), float(A["loss"])
     rng = value_range(act)
@@ -116,8 +136,14 @@ def _loss_figures(A, act: str, loss_name: str | None, tr: Translator | None = No
     a_shown, cut = cap_rows(a, tr=tr)
     example, neuron = tx(tr, "example"), tx(tr, "neuron")
     y_shown = y[:MAX_ROWS]
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
+    spacing = 0.06
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=spacing,
                         subplot_titles=(tx(tr, "output_sub"), tx(tr, "target_sub")))
+    height = panel_height(len(a_shown), full_width=size.get("full_width", False))
+    # Each of the two heatmaps has half the plot area, less the gap between them; the
+    # subplot titles take 16 px more at the top.
+    half = plot_width(drawn_width(**size)) * (1 - spacing) / 2
+    cells_height = height - plot_margin_height() - 16
     hidden = False
     for col, (arr, name) in enumerate([(a_shown, "a[L]"), (y_shown, "y")], start=1):
         z, h = finite_or_none(arr)
@@ -125,8 +151,7 @@ def _loss_figures(A, act: str, loss_name: str | None, tr: Translator | None = No
         trace = go.Heatmap(z=z, x=tick_labels(arr.shape[1]), y=tick_labels(arr.shape[0]),
                            coloraxis="coloraxis", xgap=1, ygap=1 if len(arr) <= 16 else 0,
                            hovertemplate=hover_text(example, neuron, name))
-        if arr.size <= TEXT_MAX_CELLS // 2:
-            trace.update(texttemplate=TEXT_TEMPLATE, textfont=dict(size=11))
+        trace.update(cell_text(arr, half, cells_height, xgap=1))
         fig.add_trace(trace, row=1, col=col)
     matrix_axes(fig, "", neuron)
     # y's axis follows a[L]'s (shared); its own "reversed" would differ from what Plotly
@@ -135,7 +160,7 @@ def _loss_figures(A, act: str, loss_name: str | None, tr: Translator | None = No
     fig.update_yaxes(autorange=None, col=2)
     fig.update_annotations(font=dict(size=11))
     fig.update_layout(coloraxis=dict(colorbar=dict(thickness=12, len=0.9), **colour))
-    out_fig = finish(fig, tx(tr, "output_target_title"), panel_height(len(a_shown)),
+    out_fig = finish(fig, tx(tr, "output_target_title"), height,
                      [cut, tx(tr, "nonfinite") if hidden else ""], colorbar=True,
                      plot_bgcolor=MISSING_BG)
     out_fig.update_layout(margin=dict(out_fig.layout.margin.to_plotly_json(),
@@ -162,17 +187,19 @@ def _loss_figures(A, act: str, loss_name: str | None, tr: Translator | None = No
 
 
 def _backward_figures(l: int, A, act: str, loss_name: str | None, l2: float,
-                      tr: Translator | None = None):
+                      tr: Translator | None = None, size: dict | None = None):
+    size = size or {}
     out = []
     hidden_layer = "delta_next" in A
     if hidden_layer:
         out.append((tx(tr, "cap_delta_next", next=l + 1),
                     heatmap(A["delta_next"], tx(tr, "delta_next_title", next=l + 1), "signed",
-                            value_name=f"delta[{l + 1}]", tr=tr)))
+                            value_name=f"delta[{l + 1}]", tr=tr, **size)))
     if "fprime" in A:
         out.append((tx(tr, "cap_fprime", l=l, act=act),
                     heatmap(A["fprime"], f"f'(z[{l}]) = {act}'(z[{l}])", "activation",
-                            derivative_range(act), value_name=f"f'(z[{l}])", tr=tr)))
+                            derivative_range(act), value_name=f"f'(z[{l}])", tr=tr,
+                            **size)))
     if hidden_layer:
         title = f"delta[{l}] = (delta[{l + 1}] @ W[{l + 1}]) ⊙ f'(z[{l}])"
         caption = tx(tr, "cap_bp2", l=l, next=l + 1)
@@ -191,18 +218,20 @@ def _backward_figures(l: int, A, act: str, loss_name: str | None, l2: float,
             title = f"delta[{l}] = dC_i/d{z}"
             why = tx(tr, "why_loss")
         caption = tx(tr, "cap_bp1", l=l, why=why)
-    out.append((caption, heatmap(A["delta"], title, "signed", value_name=f"delta[{l}]", tr=tr)))
+    out.append((caption, heatmap(A["delta"], title, "signed", value_name=f"delta[{l}]", tr=tr,
+                                 **size)))
 
     out.append((tx(tr, "cap_gradients", l=l, l2=f" + λ·W[{l}]" if l2 else ""),
                 params_figure(A["grad_w"], A["grad_b"],
                               bias_pair(tr, "with_bias_title", f"grad_w[{l}]", f"grad_b[{l}]"),
                               bias_pair(tr, "with_bias_value", f"grad_w[{l}]", f"grad_b[{l}]"),
-                              tr=tr)))
+                              tr=tr, **size)))
     return out
 
 
 def _update_figures(record: PhaseRecord, tr: Translator | None = None,
-                    layer: int | None = None):
+                    layer: int | None = None, size: dict | None = None):
+    size = size or {}
     out = []
     eta = learning_rate(record)
     updates = layer_updates(record)
@@ -229,5 +258,6 @@ def _update_figures(record: PhaseRecord, tr: Translator | None = None,
         largest = symmetric_range(step)[1] if np.isfinite(step).any() and np.any(step) else 0.0
         notes = ["", tx(tr, "largest_change", largest=f"{largest:.3g}"), ""]
         for (caption, title, W, b_, value_name), note in zip(panels, notes, strict=True):
-            out.append((caption, params_figure(W, b_, title, value_name, zrange, note, tr)))
+            out.append((caption, params_figure(W, b_, title, value_name, zrange, note, tr,
+                                               **size)))
     return out

@@ -234,3 +234,9 @@ def english_catalogue() -> dict[str, str]:
     """Every template under its catalogue key ("fig_layer_n", "eq_bp2", ...)."""
     return {prefix + key: text for prefix, table in PREFIXES.items()
             for key, text in table.items()}
+
+
+# --- issue 11: the legible figures' words (bp_view/figure_text.py) --------------------
+from .figure_text import LEGIBLE_TEXT  # noqa: E402  (after the tables it joins)
+
+FIGURE_TEXT.update(LEGIBLE_TEXT)

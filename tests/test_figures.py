@@ -662,13 +662,15 @@ def test_step_figures_keep_a_fixed_right_margin(small):
         assert fig.layout.margin.r >= 60
 
 
-def test_curves_draw_each_series_with_gaps_where_not_finite():
+def test_curves_draw_each_series_with_gaps_where_nan_and_inf_marked_diverged():
     fig = figures.curves({"η = 0.1": [1.0, 0.5, 0.25], "η = 10": [1.0, float("inf"), np.nan]},
                          "sweep", "epoch", "loss", log_y=True)
     check_conventions(fig)
-    assert [t.name for t in fig.data] == ["η = 0.1", "η = 10"]
+    # inf is a run that diverged: drawn at 10 × the starting loss 1.0 and marked there
+    assert [t.name for t in fig.data] == ["η = 0.1", "η = 10", "diverged"]
     assert list(fig.data[0].y) == [1.0, 0.5, 0.25]
-    assert list(fig.data[1].y) == [1.0, None, None]
+    assert list(fig.data[1].y) == [1.0, 10.0, None]
+    assert list(fig.data[2].x) == [1] and list(fig.data[2].customdata) == ["inf"]
     assert fig.layout.yaxis.type == "log" and fig.layout.xaxis.title.text == "epoch"
     assert fig.data[0].line.color != fig.data[1].line.color
     assert figures.curves({"a": [1, 2]}, "t", "x", "y").layout.yaxis.type == "linear"

@@ -502,9 +502,12 @@ def figure_texts(tr) -> list[str]:
     wide = Network([3, 40, 2], seed=0)
     net = Network([2, 3, 1], activation="tanh", seed=0)
     xor = datasets.load("xor", n=60)
+    xor_train, xor_test = datasets.split(xor)
     history = train(net, xor, 4, 8, 0.5, test=xor).history
     sine = datasets.load("sine", n=40)
     fit = Network([1, 4, 1], output_activation="linear", seed=0)
+    blown = Network([1, 4, 1], output_activation="linear", seed=0)
+    blown.weights[1] *= 1e150  # a[L] of about 1e150, as after the diverge scenario
     falling = History(train_loss=[1.0, 0.1, 0.001], test_loss=[1.0, 0.2, np.nan])  # log scale
     digits = datasets.load("digits").subset(np.arange(40))
     digit_net = Network([64, 20, 10], seed=0)
@@ -525,6 +528,9 @@ def figure_texts(tr) -> list[str]:
         figures.loss_curves(history, tr=tr), figures.loss_curves(falling, tr=tr),
         figures.accuracy_curves(history, tr=tr),
         figures.decision_boundary(net, xor, tr=tr), figures.fitted_curve(fit, sine, tr=tr),
+        figures.decision_boundary(net, xor_train, test=xor_test, tr=tr),  # train and test
+        figures.loss_curves(History(train_loss=[1.0, 4.9e301]), tr=tr),  # diverged
+        figures.fitted_curve(blown, sine, tr=tr),  # its curve leaves the plot
         figures.digit_images(digits.X, tr=tr), figures.digit_predictions(digit_net, digits, tr=tr),
         figures.weight_images(digit_net.weights[0], tr=tr),
         figures.gradcheck_figure(check, tr=tr), figures.gradcheck_figure(real_check, tr=tr),
