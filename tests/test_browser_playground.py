@@ -22,7 +22,7 @@ def status(page: Page):
 
 
 def click(page: Page, key: str) -> None:
-    page.locator(f".st-key-{key} button").click()
+    page.locator(f".st-key-{key} button:visible").click()
     wait_idle(page)
 
 
