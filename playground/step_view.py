@@ -218,6 +218,13 @@ def overview_ui(net) -> None:
         st.latex(equations.general(kind, layer, L, act, net.loss_name, tr=eq_tr)[0].latex)
 
 
+def capped(diagram):
+    """The diagram no taller than DIAGRAM_MAX_PX, so that a tall one (digits' 64 inputs)
+    does not push the panels under the fold.  Set in the figure, not as the chart's
+    height, so that Plotly draws it once (see playground.charts)."""
+    return diagram.update_layout(height=min(DIAGRAM_MAX_PX, diagram.layout.height))
+
+
 def diagram_ui(net, record) -> None:
     with st.container(key="diagram"):
         # The figure changes only with the weights; the phase's highlight is CSS on it,
@@ -225,14 +232,15 @@ def diagram_ui(net, record) -> None:
         diagram = cached(
             "diagram",
             (network_key(net), current_language()),
-            lambda: figures.network_diagram(net.sizes, net.weights, net.biases, tr=fig_tr),
+            lambda: capped(figures.network_diagram(net.sizes, net.weights, net.biases,
+                                                   tr=fig_tr)),
         )
         highlight = (record.kind, record.layer) if record else None
         css = diagram_highlight_css(
             figures.diagram_parts(diagram), highlight, ".st-key-diagram"
         )
         st.html(f"<style>{css}</style>")
-        show(diagram, width="stretch", height=min(DIAGRAM_MAX_PX, diagram.layout.height))
+        show(diagram, width="stretch")
 
 
 @st.fragment

@@ -145,6 +145,7 @@ def step_a_pass(page, url: str, name: str) -> list[dict]:
         if done == total:
             return phases
         page.locator(".st-key-step_next button:visible").click()
+        page.mouse.move(0, 0)  # no help tooltip over the screenshot
         expect(page.locator(".st-key-step_bar")).to_contain_text(
             re.compile(rf"phase {done + 1} of|阶段 {done + 1}/"))
         wait_idle(page)
