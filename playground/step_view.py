@@ -108,7 +108,9 @@ def bar_ui(stepper) -> None:
                       help=t("new_batch_help"))
         status = t("pass_status", batch=visitor.batch_index, n=stepper.X.shape[0],
                    done=stepper.position, total=len(stepper.phases))
-        st.markdown(f"{timeline_markdown(stepper)} &nbsp; :gray[{status}]")
+        with st.container(horizontal=True, gap="medium", vertical_alignment="center"):
+            st.markdown(timeline_markdown(stepper), width="content")
+            st.caption(status, width="content")
 
 
 def update_layer_ui(net) -> int:
@@ -259,23 +261,21 @@ def step_view() -> None:
     left, right = st.columns([2, 1])
     with right:
         diagram_ui(net, record)
-    with left:
-        if record is None:
-            st.info(t("press_next"))
-        else:
-            st.subheader(t(f"phase_{record.kind}_title", l=record.layer, label=record.label))
-            st.markdown(
-                t(f"phase_{record.kind}_what", l=record.layer, next=(record.layer or 0) + 1)
-            )
-        # Here, beside the diagram, rather than above the panels: the panels start at the
-        # same height in every phase.
-        layer = update_layer_ui(net) if record and record.kind == "update" else None
-        st.caption(t("diagram_caption"))
     if record is None:
+        with left:
+            st.info(t("press_next"))
+            st.caption(t("diagram_caption"))
         start_ui(stepper, config)
         scenario_ui()
         overview_ui(net)
         return
+    with left:
+        st.subheader(t(f"phase_{record.kind}_title", l=record.layer, label=record.label))
+        st.markdown(t(f"phase_{record.kind}_what", l=record.layer, next=(record.layer or 0) + 1))
+        # Here, beside the diagram, rather than above the panels: the panels start at the
+        # same height in every phase.
+        layer = update_layer_ui(net) if record.kind == "update" else None
+        st.caption(t("diagram_caption"))
     if not predict_gate(record):  # workshop mode: the question first, nothing revealed
         scenario_ui()
         return

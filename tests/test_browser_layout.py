@@ -60,7 +60,7 @@ MEASURE = """keys => {
         }
     }
     const panels = Array.from(document.querySelectorAll('.st-key-step_panels .js-plotly-plot'))
-        .map(box);
+        .map(box).filter(b => b.w > 0);  // (not a chart Streamlit is about to replace)
     const diagram = document.querySelector('.st-key-diagram .js-plotly-plot');
     const wide = [];
     for (const k of document.querySelectorAll('.katex-display, .katex')) {
