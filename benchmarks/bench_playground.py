@@ -80,7 +80,7 @@ def bench_browser(clicks: int) -> list[float]:
             for _ in range(clicks):
                 before = status.inner_text()
                 start = time.perf_counter()
-                page.locator(".st-key-step_next button").click()
+                page.locator(".st-key-step_next button:visible").click()
                 page.wait_for_function(
                     """before => { const el = Array.from(document.querySelectorAll('p, span'))
                         .find(e => /phase \\d+ of \\d+/.test(e.textContent));

@@ -58,10 +58,34 @@ PAGE_CSS = (
     "{width: round(down, 100%, 1px) !important}"
 )
 
+# The step view (playground.step_view):
+# * less empty space above the title than Streamlit's 6rem, so that at 1024×768 the
+#   phase's panels start on the first screen;
+# * on a wide screen the control bar stays in view while the page scrolls (under
+#   Streamlit's header, 3.75rem tall), so Next is always where it was;
+# * on a phone (below 640 px, where Streamlit stacks columns) the panels come right
+#   after the bar, before the heading and the diagram, and last first: the panels
+#   are in reading order, inputs then results, so what the phase computed comes first.
+STEP_CSS = """
+[data-testid=stMainBlockContainer] {padding-top: 3.5rem}
+@media (min-width: 641px) {
+  .st-key-step_bar {position: sticky; top: 3.75rem; z-index: 5; background: white;
+                    padding: 0.25rem 0}
+}
+@media (max-width: 640px) {
+  [data-testid=stLayoutWrapper]:has(> .st-key-step_bar) {order: -2}
+  [data-testid=stLayoutWrapper]:has(> .st-key-step_panels) {order: -1}
+  .st-key-step_panels [data-testid=stHorizontalBlock] {flex-direction: column-reverse}
+}
+"""
+# The diagram's largest height on the step page: a tall one (digits' 64 inputs) would
+# push the phase's panels under the fold beside a short heading.
+DIAGRAM_MAX_PX = 320
+
 
 def page_style() -> None:
     """Once per page: the CSS above."""
-    st.html(f"<style>{PAGE_CSS}</style>")
+    st.html(f"<style>{PAGE_CSS}\n{STEP_CSS}</style>")
 
 
 def for_page(fig):

@@ -15,9 +15,10 @@ import streamlit as st
 from bp_core import Diverged
 from bp_core.stepper import phase_label
 from bp_view import equations, figures
+from bp_view.heatmaps import panel_width
 
 from . import state
-from .charts import diagram_highlight_css, show
+from .charts import DIAGRAM_MAX_PX, diagram_highlight_css, show
 from .figcache import cached, network_key
 from .i18n import current_language, t
 from .session import visitor
@@ -86,27 +87,31 @@ def activation_of(record, net) -> str:
     return net.output_activation
 
 
-def buttons_ui(stepper) -> None:
-    cols = st.columns([1, 1, 1.3, 1.3, 3])
-    cols[0].button(
-        t("back"),
-        key="step_back",
-        on_click=on_back,
-        disabled=stepper.position == 0,
-        width="stretch",
-    )
-    cols[1].button(t("next"), key="step_next", on_click=on_next, type="primary", width="stretch")
-    cols[2].button(t("finish_pass"), key="step_pass", on_click=on_finish, width="stretch")
-    cols[3].button(t("new_batch"), key="step_reset", on_click=on_new_batch, width="stretch")
-    cols[4].caption(
-        t(
-            "pass_status",
-            batch=visitor.batch_index,
-            n=stepper.X.shape[0],
-            done=stepper.position,
-            total=len(stepper.phases),
-        )
-    )
+def bar_ui(stepper) -> None:
+    """The control bar: Back, Next, Finish pass, New batch, then the timeline and status.
+
+    It comes first in the step view, above everything whose height changes in a pass
+    (the scenario's table, messages, the phase's heading and panels), so the buttons
+    stay in the same place for the whole pass.  Its own height is fixed too: the
+    buttons are as wide as their labels (never cut off), and the timeline and status
+    keep their length from phase to phase.  CSS (charts.STEP_CSS) keeps it in view
+    while the learner scrolls down to the equations.  → and ← press Next and Back.
+    """
+    with st.container(key="step_bar"):
+        with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+            st.button(t("back"), key="step_back", on_click=on_back,
+                      disabled=stepper.position == 0, help=t("back_help"), shortcut="Left")
+            st.button(t("next"), key="step_next", on_click=on_next, type="primary",
+                      help=t("next_help"), shortcut="Right")
+            st.button(t("finish_pass"), key="step_pass", on_click=on_finish,
+                      help=t("finish_pass_help"))
+            st.button(t("new_batch"), key="step_reset", on_click=on_new_batch,
+                      help=t("new_batch_help"))
+        status = t("pass_status", batch=visitor.batch_index, n=stepper.X.shape[0],
+                   done=stepper.position, total=len(stepper.phases))
+        with st.container(horizontal=True, gap="medium", vertical_alignment="center"):
+            st.markdown(timeline_markdown(stepper), width="content")
+            st.caption(status, width="content")
 
 
 def update_layer_ui(net) -> int:
@@ -116,25 +121,39 @@ def update_layer_ui(net) -> int:
     )
 
 
+PANELS_PER_ROW = 4
+
+
 def panels_ui(record, net, config, layer: int | None = None) -> None:
     act = activation_of(record, net)
     # The update has three panels per layer (before, −η·grad, after): build only the
     # chosen layer's.
-    panels = figures.phase_figures(
-        record,
-        act,
-        net.loss_name,
-        prev_activation_name=net.activation,
-        layer=layer,  # None except at the update
-        tr=fig_tr,
-    )
-    per_row = min(4, len(panels))
-    for start in range(0, len(panels), per_row):
-        cols = st.columns(per_row)
-        for col, (caption, fig) in zip(cols, panels[start : start + per_row]):
-            with col:
-                show(fig, width="stretch")
-                st.caption(caption)
+
+    def build(per_row: int):
+        # The builder is told how wide each panel will be, so that a cell prints its
+        # number only where it fits (panel_width: the column at 1024 px, the narrowest
+        # page that sets panels side by side).
+        return figures.phase_figures(
+            record,
+            act,
+            net.loss_name,
+            prev_activation_name=net.activation,
+            layer=layer,  # None except at the update
+            width_px=panel_width(per_row),
+            tr=fig_tr,
+        )
+
+    panels = build(PANELS_PER_ROW)
+    per_row = min(PANELS_PER_ROW, len(panels))
+    if per_row < PANELS_PER_ROW:  # fewer, wider panels: room for more of their numbers
+        panels = build(per_row)
+    with st.container(key="step_panels"):  # (charts.STEP_CSS orders them on a phone)
+        for start in range(0, len(panels), per_row):
+            cols = st.columns(per_row)
+            for col, (caption, fig) in zip(cols, panels[start : start + per_row]):
+                with col:
+                    show(fig, width="stretch")
+                    st.caption(caption)
     if record.kind == "forward" and record.layer == 0 and config.data == "digits":
         if st.toggle(t("digits_as_images"), key="digit_images"):
             show(figures.digit_images(record.arrays["a_prev"], tr=fig_tr))
@@ -182,20 +201,20 @@ def equations_ui(record, net, config, update_layer: int | None = None) -> None:
 
 def start_ui(stepper, config) -> None:
     """Before the first phase: the batch the pass will use."""
-    st.info(t("press_next"))
     cols = st.columns(2)
     with cols[0]:
-        show(figures.heatmap(stepper.X, "a[0] = X", kind="signed", tr=fig_tr))
+        show(figures.heatmap(stepper.X, "a[0] = X", kind="signed", width_px=panel_width(2),
+                             tr=fig_tr))
         st.caption(t("batch_inputs"))
     with cols[1]:
         zrange = figures.activation_range(visitor.net.output_activation)
         show(
             figures.heatmap(
-                stepper.Y, "y", kind="activation" if zrange else "signed", zrange=zrange, tr=fig_tr
+                stepper.Y, "y", kind="activation" if zrange else "signed", zrange=zrange,
+                width_px=panel_width(2), tr=fig_tr,
             ),
         )
         st.caption(t("batch_targets"))
-    overview_ui(visitor.net)
 
 
 def overview_ui(net) -> None:
@@ -217,22 +236,22 @@ def overview_ui(net) -> None:
         st.latex(equations.general(kind, layer, L, act, net.loss_name, tr=eq_tr)[0].latex)
 
 
-@st.fragment
-def step_view() -> None:
-    net, stepper, config = visitor.net, visitor.stepper, visitor.config
-    scenario_ui()
-    buttons_ui(stepper)
-    st.markdown(timeline_markdown(stepper))
-    state.show_messages()
-    record = stepper.last
-    left, right = st.columns([2, 1])
-    with right, st.container(key="diagram"):
+def capped(diagram):
+    """The diagram no taller than DIAGRAM_MAX_PX, so that a tall one (digits' 64 inputs)
+    does not push the panels under the fold.  Set in the figure, not as the chart's
+    height, so that Plotly draws it once (see playground.charts)."""
+    return diagram.update_layout(height=min(DIAGRAM_MAX_PX, diagram.layout.height))
+
+
+def diagram_ui(net, record) -> None:
+    with st.container(key="diagram"):
         # The figure changes only with the weights; the phase's highlight is CSS on it,
         # so the browser does not draw the diagram again on every click.
         diagram = cached(
             "diagram",
             (network_key(net), current_language()),
-            lambda: figures.network_diagram(net.sizes, net.weights, net.biases, tr=fig_tr),
+            lambda: capped(figures.network_diagram(net.sizes, net.weights, net.biases,
+                                                   tr=fig_tr)),
         )
         highlight = (record.kind, record.layer) if record else None
         css = diagram_highlight_css(
@@ -240,16 +259,43 @@ def step_view() -> None:
         )
         st.html(f"<style>{css}</style>")
         show(diagram, width="stretch")
-        st.caption(t("diagram_caption"))
+
+
+@st.fragment
+def step_view() -> None:
+    """The bar first; then the phase's heading beside the diagram; then its panels at
+    full width, right under them; then the scenario and the equations.
+
+    At 1024×768 and up the panels start inside the first screen.  On a phone the
+    page's CSS (charts.STEP_CSS) puts the panels right after the bar, last first, so
+    what the phase computed comes first.
+    """
+    net, stepper, config = visitor.net, visitor.stepper, visitor.config
+    bar_ui(stepper)
+    state.show_messages()
+    record = stepper.last
+    left, right = st.columns([2, 1])
+    with right:
+        diagram_ui(net, record)
+    if record is None:
+        with left:
+            st.info(t("press_next"))
+            st.caption(t("diagram_caption"))
+        start_ui(stepper, config)
+        scenario_ui()
+        overview_ui(net)
+        return
     with left:
-        if record is None:
-            start_ui(stepper, config)
-            return
         st.subheader(t(f"phase_{record.kind}_title", l=record.layer, label=record.label))
         st.markdown(t(f"phase_{record.kind}_what", l=record.layer, next=(record.layer or 0) + 1))
-    if not predict_gate(record):
+        # Here, beside the diagram, rather than above the panels: the panels start at the
+        # same height in every phase.
+        layer = update_layer_ui(net) if record.kind == "update" else None
+        st.caption(t("diagram_caption"))
+    if not predict_gate(record):  # workshop mode: the question first, nothing revealed
+        scenario_ui()
         return
-    layer = update_layer_ui(net) if record.kind == "update" else None
     panels_ui(record, net, config, layer)
+    scenario_ui()
     with st.expander(t("equations_expander"), expanded=True):
         equations_ui(record, net, config, layer)

@@ -30,7 +30,7 @@ def test_the_radio_moves_between_pages_and_keeps_the_setup(page: Page, app_url: 
     page.goto(f"{app_url}/bughunt?data=moons&hidden=5&seed=3")
     expect(page.locator(".st-key-bug_run button")).to_be_visible(timeout=30_000)
     page.locator(".st-key-mode").get_by_text("Play", exact=True).click()
-    expect(page.locator(".st-key-step_next button")).to_be_visible()
+    expect(page.locator(".st-key-step_next button:visible")).to_be_visible()
     expect(page.locator(".st-key-bug_run")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"data=moons"))
     expect(page).not_to_have_url(re.compile(r"mode="))

@@ -22,7 +22,7 @@ def status(page: Page):
 
 
 def click(page: Page, key: str) -> None:
-    page.locator(f".st-key-{key} button").click()
+    page.locator(f".st-key-{key} button:visible").click()
     wait_idle(page)
 
 
@@ -252,3 +252,19 @@ def test_charts_are_not_redrawn_when_streamlit_sizes_them(page: Page, app_url: s
     redrawn = [r for r in twice if r["draws"] == 2 and r["redrawn"]
                and set(r["first"]["types"]) <= {"heatmap", "scatter"}]
     assert redrawn == []
+
+
+def test_arrow_keys_press_next_and_back(page: Page, app_url: str):
+    """→ is Next and ← is Back (st.button(shortcut=...)), and the buttons' help says so."""
+    open_app(page, f"{app_url}/?data=xor&hidden=4&batch=4&seed=1")
+    expect(page.locator(".st-key-step_next kbd").first).to_have_text("→")
+    page.locator("body").press("ArrowRight")
+    expect(status(page)).to_contain_text("phase 1 of 6")
+    wait_idle(page)
+    page.locator("body").press("ArrowRight")
+    expect(status(page)).to_contain_text("phase 2 of 6")
+    wait_idle(page)
+    page.locator("body").press("ArrowLeft")
+    expect(status(page)).to_contain_text("phase 1 of 6")
+    page.locator(".st-key-step_next button:visible").hover()
+    expect(page.get_by_text("Key: →")).to_be_visible()

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 def click(page: Page, key: str) -> None:
-    page.locator(f".st-key-{key} button").click()
+    page.locator(f".st-key-{key} button:visible").click()
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=20_000)
 
 

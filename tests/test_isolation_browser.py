@@ -49,7 +49,7 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def click(page: Page, key: str) -> None:
-    page.locator(f".st-key-{key} button").click()
+    page.locator(f".st-key-{key} button:visible").click()
     wait_idle(page)
 
 

@@ -194,7 +194,7 @@ def test_a_browser_session_steps_through_the_proxy(cluster, browser: Browser):
         page.goto(f"{cluster.url}/?data=xor&hidden=4&batch=4&seed=1")
         expect(page.get_by_text(STATUS)).to_contain_text("phase 0 of 6", timeout=30_000)
         for k in range(1, 4):  # every click is a message over the proxied websocket
-            page.locator(".st-key-step_next button").click()
+            page.locator(".st-key-step_next button:visible").click()
             expect(page.get_by_text(STATUS)).to_contain_text(f"phase {k} of 6",
                                                              timeout=20_000)
         expect(page.locator('[data-testid="stException"]')).to_have_count(0)

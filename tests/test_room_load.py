@@ -226,7 +226,7 @@ def test_generator_agrees_with_chromium_for_one_learner(hosted_server, page):
         # Let Chromium finish drawing the last answer first, so that its drawing slows
         # the server it measures as little as it can on two cores.
         page.wait_for_timeout(PAUSE_S * 1000)
-        page.locator(f".st-key-{NEXT_KEY} button").click()
+        page.locator(f".st-key-{NEXT_KEY} button:visible").click()
         page.get_by_text(re.compile(rf"phase {k} of \d+")).wait_for(timeout=30_000)
         for _ in range(300):  # CDP events can reach us a moment after the page shows it
             if len(clicks) == k + 1 and clicks[-1][4] is not None:
