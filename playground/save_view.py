@@ -20,7 +20,7 @@ import streamlit as st
 from bp_core import Network
 
 from . import config as cfg
-from . import limits, sidebar, state
+from . import controls, limits, sidebar, state
 from .i18n import t
 from .session import visitor
 from .text import as_text
@@ -99,7 +99,8 @@ def save_view() -> None:
             type=["json"],
             key="upload",
             on_change=on_upload,
-            disabled="upload" in visitor.locks,
-            help=t("upload_help", limit=limits.APP_UPLOAD_BYTES // 1000),
+            disabled=controls.locked("upload"),
+            help=controls.help_text("upload", "upload_help",
+                                    limit=limits.APP_UPLOAD_BYTES // 1000),
         )
     state.show_messages()
