@@ -21,7 +21,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .layout import finish
-from .style import CURVE_COLOURS, HOVER_FORMAT, TOP_LEGEND
+from .style import CURVE_COLOURS, HOVER_FORMAT, MARGIN
+
+BOTTOM_LEGEND = dict(orientation="h", x=0.5, xanchor="center", y=-0.22, yanchor="top")
 
 
 def slowdown_figure(costs: Mapping[tuple[float, float], Mapping[str, Sequence[float]]],
@@ -48,4 +50,5 @@ def slowdown_figure(costs: Mapping[tuple[float, float], Mapping[str, Sequence[fl
         if epoch is not None:
             fig.add_vline(x=epoch, line=dict(color="#888", dash="dot"), row=1, col=col)
     fig.update_yaxes(range=[0, 1.05], title_text=y_title, row=1, col=1)
-    return finish(fig, title, 320, legend=TOP_LEGEND)
+    # The legend goes under the panels: above them are the panels' own titles.
+    return finish(fig, title, 340, legend=BOTTOM_LEGEND, margin=dict(MARGIN, b=80))
