@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -74,7 +74,12 @@ def on_upload() -> None:
 
 def share_link(address: str | None, query: Mapping[str, str]) -> str:
     """The link to share: the page's address and its query ("?data=xor&..."), or the
-    query alone when the address is unknown (a client that does not send it)."""
+    query alone when the address is unknown (a client that does not send it).
+
+    Streamlit gives the app's root without its final "/" ("http://host:8501"); the
+    link puts it back, as the browser's address bar shows it."""
+    if address and not urlsplit(address).path:
+        address += "/"
     return f"{address or ''}?{urlencode(query)}"
 
 

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playground import params
 from playground.i18n import t
+from playground.save_view import share_link
 from tests.apphelpers import open_tab, start, texts
 
 ADDRESS = "https://playground.example.org"  # what a browser sends as st.context.url
@@ -25,7 +26,7 @@ def test_the_shared_link_is_the_pages_address_with_the_whole_setup():
     link, at = shared_link({"data": "circle", "hidden": "3-5", "lr": "0.05", "lock": "lr",
                             "lang": "zh"})
     parts = urlsplit(link)
-    assert f"{parts.scheme}://{parts.netloc}" == ADDRESS
+    assert f"{parts.scheme}://{parts.netloc}" == ADDRESS and parts.path == "/"
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     assert query["data"] == "circle" and query["hidden"] == "3-5" and query["lr"] == "0.05"
     assert query["lock"] == "lr" and query["lang"] == "zh"  # the link's page values and locks
@@ -41,3 +42,8 @@ def test_without_an_address_the_query_alone_is_shown_and_said_so():
     (box,) = [code.value for code in at.code]
     assert box.startswith("?") and "seed=7" in box
     assert t("share_no_address") in texts(at)
+
+
+def test_a_pages_own_path_is_kept():
+    assert share_link("https://h.example/workshop", {"a": "1"}) == "https://h.example/workshop?a=1"
+    assert share_link("https://h.example", {"a": "1"}) == "https://h.example/?a=1"
