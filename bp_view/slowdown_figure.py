@@ -51,4 +51,5 @@ def slowdown_figure(costs: Mapping[tuple[float, float], Mapping[str, Sequence[fl
             fig.add_vline(x=epoch, line=dict(color="#888", dash="dot"), row=1, col=col)
     fig.update_yaxes(range=[0, 1.05], title_text=y_title, row=1, col=1)
     # The legend goes under the panels: above them are the panels' own titles.
-    return finish(fig, title, 340, legend=BOTTOM_LEGEND, margin=dict(MARGIN, b=80))
+    # and room at the top for the figure's title above theirs.
+    return finish(fig, title, 360, legend=BOTTOM_LEGEND, margin=dict(MARGIN, t=70, b=80))
