@@ -9,7 +9,7 @@ from bp_core import gradcheck
 from bp_core.gradcheck import TOLERANCE
 from bp_view import figures
 
-from . import limits, work
+from . import controls, limits, work
 from .charts import show
 from .i18n import t
 from .session import visitor
@@ -18,9 +18,9 @@ from .translate import fig_tr
 
 def gradcheck_view() -> None:
     st.markdown(t("gradcheck_intro", tol=TOLERANCE))
-    locked = "gradcheck" in visitor.locks
-    if "gradcheck" not in visitor.hidden_controls:
-        if st.button(t("gradcheck_button"), key="gradcheck", disabled=locked):
+    if not controls.hidden("gradcheck"):
+        if st.button(t("gradcheck_button"), key="gradcheck",
+                     disabled=controls.locked("gradcheck"), help=controls.help_text("gradcheck")):
             stepper, net, config = visitor.stepper, visitor.net, visitor.config
             with st.spinner(t("gradcheck_running")):
                 visitor.gradcheck_result = run_gradcheck(
@@ -28,7 +28,8 @@ def gradcheck_view() -> None:
                 )
     result = visitor.gradcheck_result
     if result is None:
-        st.caption(t("gradcheck_nothing_yet"))
+        st.caption(t("gradcheck_nothing_yet") if controls.usable("gradcheck")
+                   else t("gradcheck_nothing_yet_unavailable"))
         return
     explain(result, visitor.net)
     show(figures.gradcheck_figure(result, tr=fig_tr), key="gradcheck_bars")
@@ -69,4 +70,7 @@ def explain(result, net, work_name: str = "gradcheck") -> None:
                      n=limits.APP_GRADCHECK_ENTRIES))
     if not result.finite:
         largest = max(float(np.abs(w).max()) for w in net.weights)
-        st.warning(t("gradcheck_nonfinite", largest=f"{largest:.3g}"))
+        # What to do next, naming only the controls this link leaves usable.
+        fixes = controls.usable_texts([("gradcheck_fix_restore", ("train",)),
+                                       ("gradcheck_fix_seed", ("seed",))])
+        st.warning(" ".join([t("gradcheck_nonfinite", largest=f"{largest:.3g}"), *fixes]))

@@ -76,13 +76,21 @@ def paired_loss(out: str) -> str:
 class Config:
     """The whole setup of a network and its training; what a shared link carries.
 
-    hidden: the hidden layers' sizes, (4, 2) for a 2-4-2-1 network on xor; () for
+    hidden: the hidden layers' sizes, (8, 8) for a 2-8-8-1 network on xor; () for
     none.  The other fields are names from bp_core's registries (act, out, loss,
     init) and numbers within the app's limits.  One row of playground.params per field.
+
+    The defaults are a first visit's setup, so they must succeed: one Train click
+    reaches at least 95 % training accuracy on xor (tests/test_defaults.py checks seeds
+    0-19; by hand, seeds 0-299 all reach 96 % or more, and of seeds 0-999 four stay
+    under 95 %, the worst 89 %).  Two hidden layers, so a pass shows the backward
+    recursion; 8 neurons each,
+    because 2-4-2-1 often stalls in a poor minimum (72 % at seed 0, 6 of 20 seeds under
+    95 %); 100 epochs of 19 mini-batches, about 0.1 s, far inside the Train budget.
     """
 
     data: str = "xor"
-    hidden: tuple[int, ...] = (4, 2)
+    hidden: tuple[int, ...] = (8, 8)
     act: str = "tanh"
     out: str = "sigmoid"
     loss: str = "cross_entropy"
@@ -91,7 +99,7 @@ class Config:
     batch: int = 8
     seed: int = 0
     l2: float = 0.0
-    epochs: int = 50
+    epochs: int = 100
 
     @property
     def sizes(self) -> list[int]:

@@ -40,12 +40,15 @@ class Preset:
     update_biases: bool = True
     picture: str = ""  # which scenario panel to draw: see workshop_view.scenario_ui
     owns: tuple[str, ...] = ()  # Config fields the scenario fixes (see the module doc)
+    # What the scenario box asks the learner to do, after its text: (locale key, the
+    # controls of params.CONTROLS it needs).  Each is shown only while its controls are
+    # neither locked nor hidden (playground.controls), so ?hide=train leaves no "press Train".
+    tries: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def conflicts(self, config: Config) -> list[str]:
         """The owned fields on which ``config`` differs from this scenario's setup."""
         return [name for name in self.owns
                 if getattr(config, name) != getattr(self.config, name)]
-
 
     def refuse_owned(self, query: dict) -> tuple[dict, list]:
         """The link's parameters without the ones this scenario owns, and a Problem
@@ -96,7 +99,8 @@ PRESETS: dict[str, Preset] = {
                 epochs=150,
             ),
             picture="boundary",
-            owns=("data",),
+            owns=("data", "hidden", "act", "out"),  # its text: "a 2-2-1 sigmoid network"
+            tries=(("preset_xor_try_train", ("train",)), ("preset_xor_try_seed", ("seed",))),
         ),
         Preset(
             "vanishing",
@@ -131,6 +135,7 @@ PRESETS: dict[str, Preset] = {
             ),
             picture="diverge",
             owns=("data", "hidden", "act", "out"),
+            tries=(("preset_diverge_try_train", ("train",)),),
         ),
         Preset(
             "dead_relu",
@@ -147,6 +152,11 @@ PRESETS: dict[str, Preset] = {
                 epochs=20,
             ),
             picture="dead_units",
+            # The data too: "many units die" is checked on the moons (tests/test_scenarios.py).
+            owns=("data",),
+            tries=(("preset_dead_relu_try_train", ("train",)),
+                   ("preset_dead_relu_try_lr", ("train", "lr")),
+                   ("preset_dead_relu_try_act", ("train", "act"))),
         ),
         Preset(
             "slowdown",
@@ -180,10 +190,20 @@ PRESETS: dict[str, Preset] = {
             ),
             picture="weight_images",
             owns=("data", "hidden", "act"),
+            tries=(("preset_digits_try_train", ("train",)),),
         ),
     ]
 }
 
-# Nielsen, "Neural Networks and Deep Learning", chapter 3: one sigmoid neuron, input 1,
-# target 0, starting at w = b = 2 (badly wrong and saturated), η = 0.15.
-SLOWDOWN_START = {"w": 2.0, "b": 2.0, "x": 1.0, "y": 0.0, "learning_rate": 0.15, "epochs": 300}
+# Nielsen, "Neural Networks and Deep Learning", chapter 3, "The cross-entropy cost
+# function": one sigmoid neuron, input x = 1, target y = 0, trained from (w, b) = (0.6, 0.9)
+# (it learns at once) and from (2, 2) (badly wrong and saturated, so the quadratic cost
+# learns slowly at first), with η = 0.15 for the quadratic cost and η = 0.005 for
+# cross-entropy, as in the book, for 300 epochs, as his graphs run.
+SLOWDOWN = {
+    "x": 1.0,
+    "y": 0.0,
+    "starts": ((0.6, 0.9), (2.0, 2.0)),
+    "learning_rates": {"quadratic": 0.15, "cross_entropy": 0.005},
+    "epochs": 300,
+}

@@ -1,20 +1,26 @@
 """The Save & share tab: the link to this setup, and the network as JSON.
 
+The link is the page's own address (``st.context.url``, what the browser shows without
+the query) followed by the query the sidebar keeps in the address bar
+(sidebar.write_url): the setup, the page's values, and the link's locks and hides.  It
+is shown in ``st.code``, whose copy button is Streamlit's own.
+
 Uploads are JSON only, at most limits.APP_UPLOAD_BYTES, and are parsed by
 Network.from_json, which never unpickles or evaluates anything.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
 from bp_core import Network
 
 from . import config as cfg
-from . import limits, params, sidebar, state
+from . import controls, limits, sidebar, state
 from .i18n import t
 from .session import visitor
 from .text import as_text
@@ -66,11 +72,23 @@ def on_upload() -> None:
     state.say("success", t("upload_done", sizes="-".join(map(str, net.sizes))))
 
 
+def share_link(address: str | None, query: Mapping[str, str]) -> str:
+    """The link to share: the page's address and its query ("?data=xor&..."), or the
+    query alone when the address is unknown (a client that does not send it).
+
+    Streamlit gives the app's root without its final "/" ("http://host:8501"); the
+    link puts it back, as the browser's address bar shows it."""
+    if address and not urlsplit(address).path:
+        address += "/"
+    return f"{address or ''}?{urlencode(query)}"
+
+
 def save_view() -> None:
-    config = visitor.config
     st.markdown(f"**{t('share_header')}**")
-    st.code("?" + urlencode(params.to_query(config)), language=None)
-    st.caption(t("share_caption"))
+    # The address bar already holds this setup (sidebar.write_url ran before the page).
+    address = st.context.url
+    st.code(share_link(address, st.query_params.to_dict()), language=None, wrap_lines=True)
+    st.caption(t("share_caption") if address else t("share_no_address"))
     st.markdown(f"**{t('save_header')}**")
     net = visitor.net
     st.download_button(
@@ -86,7 +104,8 @@ def save_view() -> None:
             type=["json"],
             key="upload",
             on_change=on_upload,
-            disabled="upload" in visitor.locks,
-            help=t("upload_help", limit=limits.APP_UPLOAD_BYTES // 1000),
+            disabled=controls.locked("upload"),
+            help=controls.help_text("upload", "upload_help",
+                                    limit=limits.APP_UPLOAD_BYTES // 1000),
         )
     state.show_messages()

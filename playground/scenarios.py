@@ -8,31 +8,46 @@ from __future__ import annotations
 
 import numpy as np
 
-from bp_core import Budget, Network, train
+from bp_core import Budget, Network, activations, train
 
-from .presets import SLOWDOWN_START
+from .presets import SLOWDOWN
 
 
-def slowdown_curves() -> dict[str, list[float]]:
-    """Nielsen ch. 3: one sigmoid neuron from w = b = 2, input 1, target 0, η = 0.15.
+def slowdown_run(w: float, b: float, loss: str, learning_rate: float,
+                 epochs: int = SLOWDOWN["epochs"]) -> dict[str, np.ndarray]:
+    """Nielsen's neuron (ch. 3) trained by bp_core from (w, b) on x = 1, y = 0.
 
-    Trained with the quadratic cost and with cross-entropy from the same start;
-    returns the output a and the cost after each epoch for both.
+    Returns arrays of epochs + 1 values, index 0 the start: "w", "b", the output "a",
+    the cost "cost" and "delta" = ∂C/∂z = ∂C/∂b (BP1; ∂C/∂w = x·δ = δ here, as x = 1).
     """
-    s = SLOWDOWN_START
-    X, Y = np.array([[s["x"]]]), np.array([[s["y"]]])
-    curves: dict[str, list[float]] = {}
-    for loss in ("quadratic", "cross_entropy"):
-        net = Network.from_params(
-            [[[s["w"]]]], [[s["b"]]], activation="sigmoid", output_activation="sigmoid", loss=loss
-        )
-        outputs, costs = [], []
-        for _ in range(s["epochs"]):
-            net.sgd_step(X, Y, s["learning_rate"])
-            outputs.append(float(net.forward(X)[0, 0]))
-            costs.append(net.loss(X, Y))
-        curves[f"{loss}_output"], curves[f"{loss}_cost"] = outputs, costs
-    return curves
+    X, Y = np.array([[SLOWDOWN["x"]]]), np.array([[SLOWDOWN["y"]]])
+    net = Network.from_params([[[w]]], [[b]], activation="sigmoid",
+                              output_activation="sigmoid", loss=loss)
+    rows = []
+    for epoch in range(epochs + 1):
+        result = net.backprop(X, Y)
+        rows.append((net.weights[0][0, 0], net.biases[0][0], result.activations[-1][0, 0],
+                     result.loss, result.deltas[-1][0, 0]))
+        if epoch < epochs:
+            net.sgd_step(X, Y, learning_rate)
+    columns = np.array(rows).T
+    return dict(zip(("w", "b", "a", "cost", "delta"), columns))
+
+
+def slowdown_runs() -> dict[tuple[tuple[float, float], str], dict[str, np.ndarray]]:
+    """Every run of the scenario: (start, loss) -> slowdown_run, with the book's η."""
+    return {(start, loss): slowdown_run(*start, loss, rate)
+            for start in SLOWDOWN["starts"]
+            for loss, rate in SLOWDOWN["learning_rates"].items()}
+
+
+def units_can_die(activation: str) -> bool:
+    """True if the activation's slope is 0 for every negative z (relu), so a unit whose
+    z ≤ 0 on every example gets no gradient at all.  leaky_relu, tanh and sigmoid have a
+    slope that is never 0: their units keep learning, however slowly."""
+    act = activations.get(activation)
+    z = np.array([[-0.5, -3.0, -40.0]])
+    return bool(np.all(act.derivative(z, act.value(z)) == 0))
 
 
 def dead_units(net: Network, X: np.ndarray) -> list[np.ndarray]:

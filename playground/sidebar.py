@@ -14,7 +14,7 @@ import streamlit as st
 from bp_core import losses
 
 from . import config as cfg
-from . import limits, params, session
+from . import controls, limits, params, session
 from .i18n import t
 from .params import Param
 from .presets import PRESETS
@@ -63,7 +63,9 @@ def leave_preset_if_changed(config: cfg.Config) -> None:
         visitor.preset_choice = ""
         del visitor.preset_pending
         visitor.update_biases = True
-        st.info(t("preset_left", title=t(f"preset_{name}_title"), names=", ".join(changed)))
+        back = " " + t("preset_left_back") if controls.usable("preset") else ""
+        st.info(t("preset_left", title=t(f"preset_{name}_title"), names=", ".join(changed))
+                + back)
 
 
 def _on_preset() -> None:
@@ -163,7 +165,9 @@ def draw(param: Param, lang: str, disabled: bool) -> None:
     """
     ss = session.widgets()
     key, label = param.widget_key, t(param.label_key)
-    help_text = t(param.help) if param.help else None
+    # A locked widget says why it is greyed out: its help leads with "locked by the link".
+    help_text = (controls.help_text(param.name, param.help) if disabled
+                 else t(param.help) if param.help else None)
     if param.kind == "hidden":
         st.number_input(label, 0, limits.APP_MAX_HIDDEN_LAYERS, key="n_hidden",
                         value=None, disabled=disabled, help=help_text, persist_state=KEEP)
@@ -171,7 +175,7 @@ def draw(param: Param, lang: str, disabled: bool) -> None:
             ss.setdefault(f"hidden_{i}", params.HIDDEN_SLIDER_DEFAULT)
             st.number_input(t("hidden_size_label", layer=i + 1), *param.bounds,
                             key=f"hidden_{i}", value=None, disabled=disabled,
-                            persist_state=KEEP)
+                            help=help_text if disabled else None, persist_state=KEEP)
         return
     if param.kind == "whole":
         st.number_input(label, *param.bounds, key=key, value=None, disabled=disabled,
@@ -200,6 +204,9 @@ def setup_ui() -> cfg.Config:
         for param in params.PAGE + params.SETUP:
             if param is params.SETUP[0]:
                 st.header(t("setup_header"))
+                if locked:  # said once here too: a help text shows only on hover
+                    names = ", ".join(n for n in params.CONTROLS if n in locked)
+                    st.caption(t("locked_caption", names=names))
             if param.lockable and param.name in hidden:
                 continue
             draw(param, lang, disabled=param.lockable and param.name in locked)

@@ -17,7 +17,7 @@ import streamlit as st
 from bp_core import datasets, train
 from bp_view import figures
 
-from . import limits, state, work
+from . import controls, limits, state, work
 from .charts import show
 from .figcache import cached, network_key
 from .i18n import current_language, t
@@ -62,7 +62,8 @@ def run_training() -> None:
     state.replace_network(net, history=result.history)
     visitor.net_before_train = before
     if result.diverged:
-        state.say("error", t("diverged_train", epoch=result.epochs_run + 1))
+        advice = " " + t("try_smaller_lr") if controls.usable("lr") else ""
+        state.say("error", t("diverged_train", epoch=result.epochs_run + 1) + advice)
     elif result.stopped_early:
         state.say(
             "warning",
@@ -83,13 +84,18 @@ def _restore() -> None:
 
 def train_view() -> None:
     config = visitor.config
-    locked = set(visitor.locks)
-    st.markdown(t("train_intro", epochs=config.epochs, batch=config.batch, lr=config.lr))
-    if "train" not in visitor.hidden_controls:
+    # No instruction about the Train button when the link locks or hides it.
+    trainable = controls.usable("train")
+    if trainable:
+        st.markdown(t("train_intro", epochs=config.epochs, batch=config.batch, lr=config.lr))
+    else:
+        st.markdown(t("train_intro_unavailable"))
+    if not controls.hidden("train"):
         cols = st.columns([1, 3])
         with cols[0]:
             clicked = st.button(
-                t("train_button"), key="train", type="primary", disabled="train" in locked
+                t("train_button"), key="train", type="primary",
+                disabled=controls.locked("train"), help=controls.help_text("train"),
             )
         if clicked:
             run_training()
@@ -120,11 +126,12 @@ def train_view() -> None:
             )
         )
     else:
-        st.caption(t("train_nothing_yet"))
+        st.caption(t("train_nothing_yet") if trainable else t("train_nothing_yet_unavailable"))
     st.markdown(f"**{t('what_the_net_does')}**")
     key = (network_key(net), config.data, config.seed, current_language())
     if config.data in datasets.TWO_D:
-        fig = cached("boundary", key, lambda: figures.decision_boundary(net, test_set, tr=fig_tr))
+        fig = cached("boundary", key, lambda: figures.decision_boundary(
+            net, train_set, test=test_set, points="both", tr=fig_tr))
         show(fig, key="boundary")
         st.caption(t("boundary_caption"))
     elif config.data == "sine":

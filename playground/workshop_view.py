@@ -12,12 +12,13 @@ import streamlit as st
 
 from bp_core import datasets
 from bp_view import figures
+from bp_view.slowdown_figure import slowdown_figure
 
-from . import limits, scenarios, state, work
+from . import controls, limits, scenarios, state, work
 from .charts import show
 from .i18n import t
 from .predict import question_for
-from .presets import PRESETS
+from .presets import PRESETS, SLOWDOWN
 from .session import visitor
 from .translate import fig_tr
 
@@ -72,6 +73,9 @@ def scenario_ui() -> None:
     with st.container(border=True):
         st.markdown("#### " + t("scenario_heading", title=t(f"preset_{name}_title")))
         st.markdown(t(f"preset_{name}_text"))
+        tries = controls.usable_texts(preset.tries)  # none that needs a locked or hidden control
+        if tries:
+            st.markdown(" ".join(tries))
         getattr(_Pictures, preset.picture)()
 
 
@@ -100,9 +104,9 @@ class _Pictures:
     @staticmethod
     def boundary() -> None:
         config = visitor.config
-        _, test = state.load_data(config.data, config.seed)
+        train, test = state.load_data(config.data, config.seed)
         show(
-            figures.decision_boundary(visitor.net, test, tr=fig_tr),
+            figures.decision_boundary(visitor.net, train, test=test, points="both", tr=fig_tr),
             key="scenario_boundary",
         )
 
@@ -141,13 +145,16 @@ class _Pictures:
             for rate, losses in done["losses"].items()
         }
         fig = figures.curves(
-            series, t("sweep_title"), t("chart_epoch"), t("chart_loss"), log_y=True
+            series, t("sweep_title"), t("chart_epoch"), t("chart_loss"), log_y=True, tr=fig_tr
         )
         show(fig, key="scenario_sweep")
 
     @staticmethod
     def dead_units() -> None:
         config, net = visitor.config, visitor.net
+        if not scenarios.units_can_die(config.act):  # "dead" would be untrue of leaky_relu
+            st.write(t("dead_units_none", act=config.act))
+            return
         train, _ = state.load_data(config.data, config.seed)
         dead = scenarios.dead_units(net, train.X)
         for l, mask in enumerate(dead):
@@ -163,13 +170,29 @@ class _Pictures:
 
     @staticmethod
     def slowdown() -> None:
-        curves = scenarios.slowdown_curves()
-        series = {
-            t("slowdown_quadratic"): curves["quadratic_cost"],
-            t("slowdown_cross_entropy"): curves["cross_entropy_cost"],
-        }
-        fig = figures.curves(series, t("slowdown_title"), t("chart_epoch"), "C")
-        show(fig, key="scenario_slowdown")
+        # Nielsen's neuron, stepped epoch by epoch: the slider picks the epoch, the chart
+        # marks it and the table gives that epoch's numbers for the four runs.
+        runs = scenarios.slowdown_runs()
+        epochs = SLOWDOWN["epochs"]
+        epoch = st.slider(t("slowdown_epoch"), 0, epochs, key="slowdown_epoch")
+        names = {"quadratic": t("slowdown_quadratic"),
+                 "cross_entropy": t("slowdown_cross_entropy")}
+        costs = {}
+        for (start, loss), run in runs.items():
+            costs.setdefault(start, {})[loss] = run["cost"]
+        panels = [t("slowdown_panel", w=f"{w:g}", b=f"{b:g}") for w, b in costs]
+        show(slowdown_figure(costs, names, panels, t("slowdown_title"), t("chart_epoch"),
+                             t("slowdown_relative"), epoch=epoch),
+             key="scenario_slowdown")
+        rate = SLOWDOWN["learning_rates"]
+        st.table([{t("slowdown_start"): f"({start[0]:g}, {start[1]:g})",
+                   t("slowdown_cost"): f"{names[loss]}, η = {rate[loss]:g}",
+                   "w": f"{run['w'][epoch]:.6g}", "b": f"{run['b'][epoch]:.6g}",
+                   "a": f"{run['a'][epoch]:.6g}", "C": f"{run['cost'][epoch]:.6g}",
+                   "C/C₀": f"{run['cost'][epoch] / run['cost'][0]:.4f}",
+                   "δ = ∂C/∂b = ∂C/∂w": f"{run['delta'][epoch]:.6g}"}
+                  for (start, loss), run in runs.items()])
+        st.caption(t("slowdown_caption"))
 
     @staticmethod
     def weight_images() -> None:

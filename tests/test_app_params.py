@@ -80,10 +80,11 @@ def test_the_setup_defaults_are_configs_defaults():
 def test_a_link_writes_the_page_values_only_when_not_their_defaults():
     page = {"lang": "en", "mode": "play", "preset": ""}
     assert params.link_query(cfg.DEFAULT, page, {}) == params.to_query(cfg.DEFAULT)
-    page = {"lang": "zh", "mode": "bughunt", "preset": "dead_relu"}
+    # slowdown owns no setting, so the default setup is a valid setup within it.
+    page = {"lang": "zh", "mode": "bughunt", "preset": "slowdown"}
     query = params.link_query(cfg.DEFAULT, page, {"lock": "lr", "hide": "train", "x": "1"})
     assert {k: query[k] for k in ("lang", "mode", "preset", "lock", "hide")} == {
-        "lang": "zh", "mode": "bughunt", "preset": "dead_relu", "lock": "lr", "hide": "train"}
+        "lang": "zh", "mode": "bughunt", "preset": "slowdown", "lock": "lr", "hide": "train"}
     assert "x" not in query  # only the table's parameters are written
     link, problems = params.parse_link(query)
     assert problems == [] and link.page == page and (link.lock, link.hide) == (["lr"],
