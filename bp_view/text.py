@@ -7,7 +7,9 @@ the app passes ``tr(key, values)``, which looks the key up, with its prefix (``f
 catalogue of the app is built from these tables (`english_catalogue`), so the English
 text is written only here; other languages translate the prefixed keys.
 
-Notation (a[l], z[l], delta[l], grad_w[l], η, LaTeX) is never translated.
+Notation (a^l, z^l, δ^l, W^l, η, LaTeX) is never translated.  Every layer number a
+template is given is a layer as bp_view.notation numbers them (input 0, then 1 … L),
+never an index into bp_core's lists.
 """
 
 from __future__ import annotations
@@ -159,14 +161,15 @@ EQUATION_TEXT: dict[str, str] = {
     "softmax": "Softmax: the outputs are positive and add up to 1.",
     "activation": "Activation of neuron {j} in layer {layer}: {act} of its weighted input.",
     "derivative": "The derivative of {act}, written with a = f(z) where that is cheaper; "
-                  "here z = z[{l}].",
+                  "here z = z^{l}.",
     "bp3": "BP3: the bias gradient is the error, averaged over the n examples of the batch.",
-    "bp4": "BP4: the weight gradient is the error of neuron j times the activation of input "
-           "neuron k, averaged over the batch.",
-    "weighted_input": "Weighted input of neuron j in layer {next}: each activation of layer "
-                      "{l} times its weight, plus the bias; all at once, "
-                      "z[{l}] = a[{l}] W[{l}]ᵀ + b[{l}].",
-    "cost_example": "Cost of example i, {loss}; a_j is the output a[{L}] and y_j the target.",
+    "bp4": "BP4: the weight gradient is the error of neuron j of layer {l} times the "
+           "activation of neuron k of layer {prev}, averaged over the batch.",
+    "weighted_input": "Weighted input of neuron j in layer {l}: each activation of layer "
+                      "{prev} times its weight, plus the bias; all at once, "
+                      "z^{l} = W^{l} a^{prev} + b^{l}.",
+    "cost_example": "Cost of example i, {loss}; a_j is the output a^{L} of layer {L} and y_j "
+                    "the target.",
     "cost_batch": "The cost of the batch is the mean of the per-example costs.",
     "update": "Gradient descent: step each weight against its gradient, scaled by the "
               "learning rate η.",
@@ -180,10 +183,10 @@ EQUATION_TEXT: dict[str, str] = {
                           "derivative cancels against the derivative of −ln a, so δ = a − y.",
     "bp1_softmax": "BP1 with a softmax output: every output depends on every z, so the "
                    "error goes through the softmax Jacobian diag(a) − a aᵀ.",
-    "bp1": "BP1: the output error is how the cost changes with the output, times how the "
-           "output changes with z.",
-    "bp2": "BP2: the errors of layer {next} flow back through the weights that neuron j "
-           "feeds, times the slope of its activation.",
+    "bp1": "BP1: the output error δ^{L} is how the cost changes with the output a^{L}, "
+           "times how the output changes with z^{L}.",
+    "bp2": "BP2: the errors δ^{next} of layer {next} flow back through the weights W^{next} "
+           "that neuron j of layer {l} feeds, times the slope of its activation.",
     # filled-in equations (for_neuron)
     "slope": "Slope of {act} at neuron {j} of layer {layer}: {why}.",
     "weighted_input_filled": "Weighted input of neuron {j} in layer {layer}: activation "
@@ -202,8 +205,9 @@ EQUATION_TEXT: dict[str, str] = {
     "bp1_quadratic": "BP1: the output error is ∂C/∂a = a − y times the slope of the "
                      "activation, f'(z).",
     "bp1_other": "BP1: the output error.",
-    "bp2_filled": "BP2: the errors of layer {next} flow back through the weights leaving "
-                  "neuron {j}, then are scaled by the slope of its activation.",
+    "bp2_filled": "BP2: the errors δ^{next} of layer {next} flow back through the weights "
+                  "W^{next} leaving neuron {j} of layer {l}, then are scaled by the slope of "
+                  "its activation.",
     "bp3_one": "BP3: the bias gradient is the neuron's error (a batch of one example).",
     "bp3_many": "BP3: the bias gradient is the neuron's error averaged over the {n} examples.",
     "bp4_one": "BP4: the weight gradient is the error of neuron j times the activation "

@@ -43,7 +43,9 @@ def parse(text: str) -> float:
 
 
 def final(eq: Equation) -> float:
-    return parse(eq.latex.rsplit(" = ", 1)[1])
+    """The value an equation ends with, on its last line ("&= 0.5" or "= 0.5")."""
+    last = eq.latex.removesuffix(r"\end{aligned}")
+    return parse(re.split(r" &?= ", last)[-1])
 
 
 def nine(x: float) -> float:
@@ -82,6 +84,7 @@ KATEX_MACROS = {
     "eta", "lambda", "times", "qquad", "quad", "text", "odot", "top", "le", "ge", "lt", "gt",
     "big", "Big", "bigl", "bigr", "infty", "sqrt", "alpha", "beta", "epsilon", "nabla",
     "operatorname", "mathbf", "boldsymbol", "in", "mid", "|", ",", ";", "!", " ",
+    "begin", "end", "\\",  # \begin{aligned} … \\ … \end{aligned}: an equation on several lines
 }
 
 
@@ -169,7 +172,9 @@ def test_mazur_hidden_delta_and_w1(mazur):
     assert shows([delta], "0.036350306")      # ∂E_total/∂out_h1
     assert shows([slope], "0.241300709")      # ∂out_h1/∂net_h1
     assert shows([grad_w], "0.000438568")     # ∂E/∂w1
-    assert r"0.4 \cdot 0.138498562 + 0.5 \cdot (-0.0380982365)" in delta.latex
+    # the sum of BP2 over the two output neurons, its terms across two aligned lines
+    assert re.search(r"0.4 \\cdot 0.138498562 (\\\\ &\\qquad )?\+ 0.5 \\cdot \(-0.0380982365\)",
+                     delta.latex)
     nums = numbers(mazur["B0"], 0, k=0)
     assert nums["(delta[1] @ W[1])[0,0]"] == pytest.approx(0.036350306, abs=1e-9)
 
@@ -318,7 +323,8 @@ def test_matched_pair_writes_a_minus_y(big):
     delta = for_neuron(recs["B1"], 4, example=2, activation_name="softmax",
                        loss_name="log_likelihood")[0]
     A = recs["B1"].arrays
-    assert delta.latex.startswith(r"\delta^{[1]}_{4} = a^{[2]}_{4} - y_{4} = ")
+    # layer 2 is the output layer of 12-3-10: δ^[2] = a^[2] − y
+    assert delta.latex.startswith(r"\delta^{[2]}_{4} = a^{[2]}_{4} - y_{4} = ")
     assert final(delta) == pytest.approx(nine(A["a"][2, 4] - A["y"][2, 4]), rel=1e-15)
     assert "cancels" in delta.caption
 
