@@ -77,3 +77,27 @@ def expression(name: str, l: int | None, *cell: int | str) -> str:
     is, so a Plotly placeholder such as ``"%{y}"`` can stand for a row.
     """
     return f"{array_expression(name, l)}[{', '.join(str(c) for c in cell)}]"
+
+
+def phase_label(kind: str, index: int | None) -> str:
+    """The timeline's short name of a phase: F1 … FL, Loss, BL … B1, Update.
+
+    index: the engine's weight-layer index of a forward or backward phase
+    (``PhaseRecord.layer``); its label names the layer, as every heading does."""
+    if kind in ("forward", "backward") and index is not None:
+        return f"{kind[0].upper()}{layer(index)}"
+    return kind.capitalize()
+
+
+def phase_values(kind: str, index: int | None, num_layers: int | None = None) -> dict:
+    """The numbers a phase's heading and text are filled with.
+
+    l: the layer the phase computes (the output layer L for the loss and the update),
+    prev: l − 1, the layer feeding it, next: l + 1, i: the engine index l − 1 (for a
+    sentence that says where the numbers live), label: `phase_label`."""
+    if index is None:
+        l = num_layers if num_layers is not None else "L"
+        return {"l": l, "prev": "L-1" if l == "L" else l - 1, "next": "", "i": "",
+                "label": phase_label(kind, None)}
+    l = layer(index)
+    return {"l": l, "prev": l - 1, "next": l + 1, "i": index, "label": phase_label(kind, index)}

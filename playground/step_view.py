@@ -13,8 +13,9 @@ from __future__ import annotations
 import streamlit as st
 
 from bp_core import Diverged
-from bp_core.stepper import phase_label
 from bp_view import equations, figures
+from bp_view.notation import layer as layer_of
+from bp_view.notation import phase_label, phase_values
 
 from . import state
 from .charts import diagram_highlight_css, show
@@ -61,7 +62,7 @@ def on_new_batch() -> None:
 
 # --- drawing -------------------------------------------------------------------
 def timeline_markdown(stepper) -> str:
-    """The phases of the pass, the current one highlighted: F0 F1 · Loss · B1 B0 · Update."""
+    """The phases of the pass, the current one highlighted: F1 F2 · Loss · B2 B1 · Update."""
     parts, previous_kind = [], None
     for index, (kind, layer) in enumerate(stepper.phases):
         label = phase_label(kind, layer)
@@ -112,7 +113,8 @@ def buttons_ui(stepper) -> None:
 def update_layer_ui(net) -> int:
     """The update changes every layer; the learner looks at one at a time."""
     return st.selectbox(
-        t("layer_label"), list(range(net.num_layers)), index=net.num_layers - 1, key="update_layer"
+        t("layer_label"), list(range(net.num_layers)), index=net.num_layers - 1,
+        key="update_layer", format_func=layer_of,  # engine index i shown as layer i + 1
     )
 
 
@@ -217,9 +219,16 @@ def overview_ui(net) -> None:
         st.latex(equations.general(kind, layer, L, act, net.loss_name, tr=eq_tr)[0].latex)
 
 
+def howto_ui() -> None:
+    """How the page numbers layers, neurons and examples, once (bp_view.notation)."""
+    with st.expander(t("howto_expander"), expanded=False):
+        st.markdown(t("howto_text"))
+
+
 @st.fragment
 def step_view() -> None:
     net, stepper, config = visitor.net, visitor.stepper, visitor.config
+    howto_ui()
     scenario_ui()
     buttons_ui(stepper)
     st.markdown(timeline_markdown(stepper))
@@ -245,8 +254,9 @@ def step_view() -> None:
         if record is None:
             start_ui(stepper, config)
             return
-        st.subheader(t(f"phase_{record.kind}_title", l=record.layer, label=record.label))
-        st.markdown(t(f"phase_{record.kind}_what", l=record.layer, next=(record.layer or 0) + 1))
+        values = phase_values(record.kind, record.layer, net.num_layers)
+        st.subheader(t(f"phase_{record.kind}_title", **values))
+        st.markdown(t(f"phase_{record.kind}_what", **values))
     if not predict_gate(record):
         return
     layer = update_layer_ui(net) if record.kind == "update" else None

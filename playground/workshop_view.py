@@ -12,6 +12,7 @@ import streamlit as st
 
 from bp_core import datasets
 from bp_view import figures
+from bp_view.notation import layer
 
 from . import limits, scenarios, state, work
 from .charts import show
@@ -154,7 +155,7 @@ class _Pictures:
             st.write(
                 t(
                     "dead_units_line",
-                    l=l,
+                    l=layer(l),  # dead[0] is the first hidden layer, layer 1
                     dead=int(mask.sum()),
                     n=mask.size,
                     which=", ".join(map(str, mask.nonzero()[0])) or "—",
