@@ -219,6 +219,12 @@ def overview_ui(net) -> None:
         st.latex(equations.general(kind, layer, L, act, net.loss_name, tr=eq_tr)[0].latex)
 
 
+def phase_heading(record, num_layers: int) -> tuple[str, str]:
+    """The heading of a phase and the sentence under it, in the page's layer numbering."""
+    values = phase_values(record.kind, record.layer, num_layers)
+    return t(f"phase_{record.kind}_title", **values), t(f"phase_{record.kind}_what", **values)
+
+
 def howto_ui() -> None:
     """How the page numbers layers, neurons and examples, once (bp_view.notation)."""
     with st.expander(t("howto_expander"), expanded=False):
@@ -254,9 +260,9 @@ def step_view() -> None:
         if record is None:
             start_ui(stepper, config)
             return
-        values = phase_values(record.kind, record.layer, net.num_layers)
-        st.subheader(t(f"phase_{record.kind}_title", **values))
-        st.markdown(t(f"phase_{record.kind}_what", **values))
+        title, what = phase_heading(record, net.num_layers)
+        st.subheader(title)
+        st.markdown(what)
     if not predict_gate(record):
         return
     layer = update_layer_ui(net) if record.kind == "update" else None
