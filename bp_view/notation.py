@@ -27,6 +27,8 @@ the layer is ever translated.
 
 from __future__ import annotations
 
+from .text import FIGURE_TEXT, Translator, words
+
 
 def layer(index: int) -> int:
     """The layer l (1 … L) that the engine's weight-layer index (0 … L−1) computes."""
@@ -101,3 +103,36 @@ def phase_values(kind: str, index: int | None, num_layers: int | None = None) ->
                 "label": phase_label(kind, None)}
     l = layer(index)
     return {"l": l, "prev": l - 1, "next": l + 1, "i": index, "label": phase_label(kind, index)}
+
+
+def sup(name: str, l: int | str) -> str:
+    """A quantity of layer l in a figure's title or hover (Plotly's HTML): z<sup>2</sup>."""
+    return f"{name}<sup>{l}</sup>"
+
+
+def cell_template(array: str) -> str:
+    """A heatmap cell's expression, with Plotly's row and column: r.zs[0][%{y}, %{x}]."""
+    return f"{array}[%{{y}}, %{{x}}]"
+
+
+def weight_cells(name_w: str, name_b: str, l: int, n_rows: int, n_cols: int) -> list[list[str]]:
+    """The expression of every cell of a [W | b] panel of layer l, (n_rows, n_cols + 1):
+    ``net.weights[0][j, k]`` in the weight columns, ``net.biases[0][j]`` in column b."""
+    w, b = array_expression(name_w, l), array_expression(name_b, l)
+    return [[f"{w}[{j}, {k}]" for k in range(n_cols)] + [f"{b}[{j}]"] for j in range(n_rows)]
+
+
+def engine_hover(hover: str, engine: str | list[list[str]], n_rows: int,
+                 tr: Translator | None = None) -> tuple[str, list[list[str]] | None]:
+    """A heatmap's hovertemplate with one more line, where the cell's number lives in
+    bp_core, and the customdata that line needs (None when it needs none).
+
+    engine: the array's expression (``"r.deltas[0]"``: the cell adds ``[row, column]``),
+    or one expression per cell (`weight_cells`), of which the first n_rows rows are drawn.
+    """
+    if isinstance(engine, str):
+        where, custom = cell_template(engine), None
+    else:
+        where, custom = "%{customdata}", engine[:n_rows]
+    line = "<br>" + words(tr, FIGURE_TEXT, "engine_cell", expr=where)
+    return hover.replace("<extra></extra>", line + "<extra></extra>"), custom
