@@ -88,7 +88,7 @@ FIGURE_TEXT: dict[str, str] = {
     "column_hidden": "hidden<br>({n})",
     "column_output": "output<br>({n})",
     "weight_row_column": "row j = {j}, column k = {k}",
-    "input_neuron_hover": "neuron {j} of layer 0 (the input)",
+    "input_neuron_hover": "neuron {j} of layer 0 (input)",
     "neuron_hover": "neuron {j} of layer {l}",
     "not_drawn": "neurons {first}–{last} of layer {l} not drawn",
     # training curves

@@ -393,6 +393,7 @@ def words_in(text: str) -> set[str]:
     text = re.sub(r"<[^>]*>", " ", text)        # HTML of titles and hovers
     text = re.sub(r"%\{[^}]*\}", " ", text)      # Plotly's %{x:.3g}
     text = re.sub(r"⟦\w+⟧", " ", text)          # the marker translator's keys
+    text = re.sub(r"\b(?:r|net|rec)\.[^<›]*", " ", text)  # Python: r.activations[0][1, 2]
     return {w.lower() for w in WORD.findall(text) if "_" not in w}
 
 
