@@ -82,9 +82,9 @@ class _Out:
     def eq(self, latex: str, caption: str, result: str) -> None:
         self.eqs.append(Equation(latex, caption, result))
 
-    def chain(self, lhs: str, steps: list, caption: str, result: str) -> None:
+    def chain(self, lhs: str, steps: list, caption: str, result: str, rel: str = "=") -> None:
         """lhs = step = … = value, on as many aligned lines as its width needs."""
-        self.eq(chain(lhs, steps), caption, result)
+        self.eq(chain(lhs, steps, rel=rel), caption, result)
 
 
 def _index(value: object, n: int, name: str) -> int:
@@ -418,10 +418,11 @@ def _update(rec: PhaseRecord, j: int, k: int | None, layer: int | None, out: _Ou
     _check(w - eta * g, w_after, abs(w) + abs(step), w_key)
     layer = layer_of(l)
     W_sym = symbol("W", layer, j, k)
-    out.chain(rf"{W_sym} \leftarrow {W_sym} - \eta\, {dC_dW(layer, j, k)}",
-              [rf"{fmt(w)} - {fmt(eta)} \cdot {fmt_factor(g)}", f"{fmt(w)} {signed_term(step)}",
-               fmt(w_after)],
-              out.text("update_weight", j=j, k=k, l=layer, eta=f"{eta:g}"), w_key)
+    out.chain(W_sym, [rf"{W_sym} - \eta\, {dC_dW(layer, j, k)}",
+                      rf"{fmt(w)} - {fmt(eta)} \cdot {fmt_factor(g)}",
+                      f"{fmt(w)} {signed_term(step)}", fmt(w_after)],
+              out.text("update_weight", j=j, k=k, l=layer, eta=f"{eta:g}"), w_key,
+              rel=r"\leftarrow")
 
     b = out.num(f"b[{l}][{j}]", u.b_before[j])
     gb = out.num(f"grad_b[{l}][{j}]", u.grad_b[j])
@@ -430,14 +431,15 @@ def _update(rec: PhaseRecord, j: int, k: int | None, layer: int | None, out: _Ou
     b_sym = symbol("b", layer, j)
     held = (not np.any(u.step_b)) and bool(np.any(u.grad_b))
     if held:
-        out.chain(rf"{b_sym} \leftarrow {b_sym}", [fmt(b_after)], out.text("biases_held"), b_key)
+        out.chain(b_sym, [b_sym, fmt(b_after)], out.text("biases_held"), b_key,
+                  rel=r"\leftarrow")
     else:
         ub = out.num(f"update_b[{l}][{j}]", u.step_b[j])
         _check(b - eta * gb, b_after, abs(b) + abs(ub), b_key)
-        out.chain(rf"{b_sym} \leftarrow {b_sym} - \eta\, {dC_db(layer, j)}",
-                  [rf"{fmt(b)} - {fmt(eta)} \cdot {fmt_factor(gb)}", f"{fmt(b)} {signed_term(ub)}",
-                   fmt(b_after)],
-                  out.text("update_bias"), b_key)
+        out.chain(b_sym, [rf"{b_sym} - \eta\, {dC_db(layer, j)}",
+                          rf"{fmt(b)} - {fmt(eta)} \cdot {fmt_factor(gb)}",
+                          f"{fmt(b)} {signed_term(ub)}", fmt(b_after)],
+                  out.text("update_bias"), b_key, rel=r"\leftarrow")
 
 
 def _build(record: PhaseRecord, j: int, example: int, activation_name: str | None,

@@ -193,37 +193,50 @@ def bracket(parts: list[str], before: str = "", after: str = "",
     ``before`` written ahead of the opening bracket and ``after`` behind the closing one."""
     out = list(parts)
     out[0] = f"{before}{pair[0]}{out[0]}"
-    out[-1] = f"{out[-1]}{pair[1]}{after}"
-    return out
+    out[-1] = f"{out[-1]}{pair[1]}"
+    return [*out, after.strip()] if after.strip() else out  # after: a piece of its own
 
 
-def chain(lhs: str, steps: list[str | list[str]], budget: int = MAX_LINE_WIDTH) -> str:
-    """``lhs = step_0 = step_1 = … = value``, on one line when it fits in ``budget``.
+def chain(lhs: str, steps: list[str | list[str]], budget: int = MAX_LINE_WIDTH,
+          rel: str = "=") -> str:
+    """``lhs rel step_0 = step_1 = … = value``, on one line when it fits in ``budget``.
 
     Otherwise an ``aligned`` block: each step starts its own line at "&=" (two short
     steps share one), and a step too wide for a line is broken between its pieces onto
-    indented lines.  The last step, the value, is never broken, so it always shows.
-    A step is a string, or a list of pieces (`pieces`, `bracket`) joined by spaces.
+    indented lines.  Every line after the first starts where the first one's "=" is, so
+    its width counts the width of lhs too (an lhs wider than a third of the budget is
+    put on the left edge with the rest, instead).  The last step, the value, is never broken,
+    so it always shows.  A step is a string, or a list of pieces (`pieces`, `bracket`)
+    joined by spaces.  rel: the first relation ("=", or "\\leftarrow" for an update).
     """
     texts = [s if isinstance(s, str) else " ".join(s) for s in steps]
-    one = " = ".join([lhs, *texts])
+    one = f"{lhs} {rel} " + " = ".join(texts)
     if width(one) <= budget:
         return one
+    indent = width(f"{lhs} ")  # the first row, up to its "&"
+    step_row, more_row = "&= ", "&\\qquad "
+    if indent > budget // 3:  # a wide lhs: rows start at the left edge, not under its "="
+        indent, step_row, more_row = 0, "&\\qquad = ", "&\\qquad\\qquad "
+        current = f"&{lhs} {rel} "
+    else:
+        current = f"{lhs} &{rel} "
     lines: list[str] = []
-    current = f"{lhs} &= "
+    starts = (f"{rel} ", "= ", more_row)
+
+    def used(extra: str) -> int:  # the width of the row so far plus extra
+        return width(current + extra) + (indent if lines else 0)
+
     for step, text in zip(steps, texts):
-        if width(current) + width(f" = {text}") <= budget and not current.endswith("&= "):
+        if not current.endswith(starts) and used(f" = {text}") <= budget:
             current += f" = {text}"
             continue
-        if not current.endswith("&= "):
+        if not current.endswith(starts):
             lines.append(current)
-            current = "&= "
-        parts = [step] if isinstance(step, str) else step
-        for part in parts:
-            if width(current) + width(part) + 1 > budget and not current.endswith(
-                    ("&= ", r"&\qquad ")):
+            current = step_row
+        for part in [step] if isinstance(step, str) else step:
+            if not current.endswith(starts) and used(f" {part}") > budget:
                 lines.append(current)
-                current = r"&\qquad "
+                current = more_row
             current += part if current.endswith(" ") else f" {part}"
     lines.append(current)
     return "\\begin{aligned}" + " \\\\ ".join(lines) + r"\end{aligned}"
