@@ -43,7 +43,7 @@ def gradcheck_view() -> None:
     ]
     st.dataframe(rows, hide_index=True)
     layer = st.selectbox(t("layer_label"), list(range(len(result.layers))), key="gradcheck_layer",
-                         format_func=layer_of)  # engine index i shown as layer i + 1
+                         format_func=lambda i: str(layer_of(i)))  # index i is layer i + 1
     show(
         figures.gradcheck_heatmaps(result, layer, tr=fig_tr),
         key="gradcheck_cells",

@@ -114,7 +114,7 @@ def update_layer_ui(net) -> int:
     """The update changes every layer; the learner looks at one at a time."""
     return st.selectbox(
         t("layer_label"), list(range(net.num_layers)), index=net.num_layers - 1,
-        key="update_layer", format_func=layer_of,  # engine index i shown as layer i + 1
+        key="update_layer", format_func=lambda i: str(layer_of(i)),  # index i is layer i + 1
     )
 
 
