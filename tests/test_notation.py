@@ -153,3 +153,30 @@ def test_expressions_name_the_arrays_that_hold_the_numbers(run):
                 assert eval(text, scope) == pytest.approx(arr[cell], rel=1e-12), text
     assert notation.expression("delta", 1, 3, 1) == "r.deltas[0][3, 1]"
     assert notation.expression("a", 0, "%{y}", "%{x}") == "r.activations[0][%{y}, %{x}]"
+
+
+def test_every_heatmap_cell_hover_names_where_its_number_is(run):
+    """Each cell's hover ends with a Python expression; evaluated in a notebook's names
+    (r = net.backprop(X, Y) with the pass's weights, net, Y, rec), it gives the cell."""
+    net, records = run
+    X, Y = records[0].arrays["a_prev"], records[3].arrays["y"]
+    scope = {"r": net.backprop(X, Y), "net": net, "Y": Y}
+    checked = 0
+    for rec in records:
+        scope["rec"] = rec
+        for _, fig in figures.phase_figures(rec):
+            for trace in fig.data:
+                if trace.type != "heatmap":
+                    continue
+                template = trace.hovertemplate
+                assert "in the engine: " in template, template
+                z = np.asarray(trace.z, dtype=np.float64)
+                for row, col in [(0, 0), (z.shape[0] - 1, z.shape[1] - 1)]:
+                    if trace.customdata is not None:
+                        text = np.asarray(trace.customdata, dtype=object)[row][col]
+                    else:
+                        where = template.split("in the engine: ")[1].split("<extra>")[0]
+                        text = where.replace("%{y}", str(row)).replace("%{x}", str(col))
+                    assert eval(text, scope) == pytest.approx(z[row, col], rel=1e-12), text
+                    checked += 1
+    assert checked > 40
