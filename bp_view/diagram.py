@@ -1,4 +1,8 @@
-"""The network as a diagram: neurons in columns a[0] … a[L], weights as lines between them."""
+"""The network as a diagram: neurons in columns a^0 … a^L, weights as lines between them.
+
+Column l is layer l (bp_view.notation); the lines between columns l − 1 and l are W^l,
+the engine's weights[l − 1].
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from .layout import as_float, finish, symmetric_range, tx
+from .notation import array_expression, expression, layer, sup
 from .style import COLORBAR_MARGIN, HOVER_FORMAT, MARGIN, MAX_DRAWN_NEURONS, SIGNED_SCALE
 from .text import Translator
 
@@ -147,11 +152,13 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
             fig.add_trace(go.Scatter(
                 x=mid_x, y=mid_y, mode="none", showlegend=False,
                 customdata=np.array(mid_data, dtype=np.float64),
-                hovertemplate=("W[%{customdata[0]}][%{customdata[1]}, %{customdata[2]}] = "
-                               f"%{{customdata[3]:{HOVER_FORMAT}}}<br>"
-                               + tx(tr, "weight_row_column", j="%{customdata[1]}",
-                                    k="%{customdata[2]}")
-                               + "<extra></extra>")))
+                hovertemplate=(
+                    f"{sup('W', layer(l))}[%{{customdata[1]}}, %{{customdata[2]}}] = "
+                    f"%{{customdata[3]:{HOVER_FORMAT}}}<br>"
+                    + tx(tr, "weight_row_column", j="%{customdata[1]}", k="%{customdata[2]}")
+                    + "<br>" + tx(tr, "engine_cell", expr=expression(
+                        "W", layer(l), "%{customdata[1]}", "%{customdata[2]}"))
+                    + "<extra></extra>")))
 
     # Neurons, one trace per column: inputs (no bias) grey, the rest filled with their bias.
     in_y = [ypos(0, s) for s in drawn[0][1]]
@@ -181,8 +188,11 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
             customdata=data,
             hovertemplate=(tx(tr, "neuron_hover", l="%{customdata[0]}", j="%{customdata[1]}")
                            + "<br>"
-                           f"b[%{{customdata[2]}}][%{{customdata[1]}}] = "
-                           f"%{{customdata[3]:{HOVER_FORMAT}}}<extra></extra>")))
+                           f"{sup('b', l + 1)}[%{{customdata[1]}}] = "
+                           f"%{{customdata[3]:{HOVER_FORMAT}}}<br>"
+                           + tx(tr, "engine_cell",
+                                expr=f"{array_expression('b', l + 1)}[%{{customdata[1]}}]")
+                           + "<extra></extra>")))
     ex, ey, etext = [], [], []
     for l, (index, _, slot) in enumerate(drawn):
         if slot is not None:
@@ -206,12 +216,12 @@ def network_diagram(sizes, weights, biases, highlight=None, *,
     for l, n in enumerate(sizes):
         name = "input" if l == 0 else "output" if l == L else "hidden"
         fig.add_annotation(x=l, y=edge, yanchor="bottom", showarrow=False,
-                           text=f"a[{l}]<br>" + tx(tr, f"column_{name}", n=n),
+                           text=sup("a", l) + "<br>" + tx(tr, f"column_{name}", n=n),
                            font=dict(size=11, color=look(COLUMN_LABEL, l in bright_n)))
     for l in range(L):
         bright = kind is not None and l in bright_w
         fig.add_annotation(x=l + 0.5, y=-edge, yanchor="top", showarrow=False,
-                           text=f"W[{l}]<br>b[{l}]",
+                           text=f"{sup('W', layer(l))}<br>{sup('b', layer(l))}",
                            font=dict(size=11, color=look(LAYER_LABEL, bright)))
     title = tx(tr, "diagram_title")
     fig.update_layout(coloraxis=dict(colorscale=SIGNED_SCALE, cmin=-m, cmax=m, cmid=0,

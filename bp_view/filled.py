@@ -5,6 +5,11 @@ Mazur's "A Step by Step Backpropagation Example".  Every equation ends in ``= va
 where value is ``fmt`` of the record's own array entry, and the arithmetic shown is
 checked against it (`_check`), so what the learner reads is what the engine computed.
 
+Layers are written as bp_view.notation numbers them: the record of engine index i
+(``record.layer``) shows layer l = i + 1, z^{[l]}, W^{[l]}, δ^{[l]} and the activations
+a^{[l-1]} coming in.  The names of `numbers` stay the engine's own (``"z[0][0,1]"`` is
+``zs[0][0, 1]``, which is z^{[1]}), so each can be found in a notebook.
+
 Pure functions of their arguments: nothing here mutates a record.
 """
 
@@ -24,6 +29,8 @@ from .latex import (
     MAX_BATCH_TERMS,
     MAX_SUM_TERMS,
     Equation,
+    bracket,
+    chain,
     dC_db,
     dC_dW,
     delta_symbol,
@@ -32,15 +39,16 @@ from .latex import (
     fmt,
     fmt_base,
     fmt_factor,
-    join_terms,
     loss_words,
     mean_prefix,
+    pieces,
     sentences,
     shown_terms,
     signed_term,
     slope_why,
     symbol,
 )
+from .notation import layer as layer_of
 from .records import layer_updates, learning_rate
 from .registry import delta_is_a_minus_y
 from .text import Translator
@@ -74,6 +82,10 @@ class _Out:
     def eq(self, latex: str, caption: str, result: str) -> None:
         self.eqs.append(Equation(latex, caption, result))
 
+    def chain(self, lhs: str, steps: list, caption: str, result: str, rel: str = "=") -> None:
+        """lhs = step = … = value, on as many aligned lines as its width needs."""
+        self.eq(chain(lhs, steps, rel=rel), caption, result)
+
 
 def _index(value: object, n: int, name: str) -> int:
     try:
@@ -93,25 +105,27 @@ def _check(shown: float, recorded: float, scale: float, what: str) -> None:
 
 
 def _apply(act: acts.Activation, z_row: np.ndarray, j: int, l: int, i: int,
-           out: _Out) -> str:
-    """The activation applied to the numbers: σ(0.3775) = 1/(1 + e^{-0.3775})."""
+           out: _Out) -> list:
+    """The activation applied to the numbers, as the steps of a `chain`:
+    σ(0.3775) = 1/(1 + e^{-0.3775}).  [] for the identity (nothing to show)."""
     z = out.num(f"z[{l}][{i},{j}]", z_row[j])
     if act.name == "sigmoid":
-        return rf"\sigma({fmt(z)}) = \frac{{1}}{{1 + e^{{{fmt(-z)}}}}}"
+        return [rf"\sigma({fmt(z)})", rf"\frac{{1}}{{1 + e^{{{fmt(-z)}}}}}"]
     if act.name == "tanh":
-        return rf"\tanh({fmt(z)})"
+        return [rf"\tanh({fmt(z)})"]
     if act.name == "relu":
-        return rf"\max(0, {fmt(z)})"
+        return [rf"\max(0, {fmt(z)})"]
     if act.name == "leaky_relu":
-        return rf"\max({fmt(acts.LEAKY_SLOPE)} \cdot {fmt_factor(z)}, {fmt(z)})"
+        return [rf"\max({fmt(acts.LEAKY_SLOPE)} \cdot {fmt_factor(z)}, {fmt(z)})"]
     if act.name == "linear":
-        return fmt(z)
+        return []
     if act.name == "softmax":
+        # e^z / (Σ e^z_k) written with "/", so that a long denominator can break lines.
         n_out = len(z_row)
         ks = shown_terms(n_out, MAX_SUM_TERMS)
         terms = [f"e^{{{fmt(out.num(f'z[{l}][{i},{k}]', z_row[k]))}}}" for k in ks]
-        return rf"\frac{{e^{{{fmt(z)}}}}}{{{join_terms(terms, n_out, MAX_SUM_TERMS)}}}"
-    return rf"{act.symbol}({fmt(z)})"
+        return [bracket(pieces(terms, n_out, MAX_SUM_TERMS), before=rf"e^{{{fmt(z)}}} / ")]
+    return [rf"{act.symbol}({fmt(z)})"]
 
 
 # How f'(z) is written out with the numbers, by activation: the number it is computed
@@ -128,30 +142,34 @@ _PRIME_FILLED = {
 
 def _derivative(act: acts.Activation, z: float, a: float, fprime: float, l: int, i: int,
                 j: int, out: _Out) -> Equation:
-    """f'(z[l]_j) with the numbers: σ'(z) = a(1 − a) = 0.59(1 − 0.59) = 0.24."""
+    """f'(z^l_j) with the numbers: σ'(z) = a(1 − a) = 0.59(1 − 0.59) = 0.24.
+
+    l: the engine index of the record (its layer is l + 1); the keys are the engine's."""
     _check(float(act.derivative(np.array(z), np.array(a))), fprime, abs(fprime),
            f"f'(z[{l}]) at ({i}, {j})")
-    sym, a_sym, z_sym = act.symbol, symbol("a", l + 1, j), symbol("z", l, j)
+    layer = layer_of(l)
+    sym, a_sym, z_sym = act.symbol, symbol("a", layer, j), symbol("z", layer, j)
     fp_key = f"fprime[{l}][{i},{j}]"
     fprime = out.num(fp_key, fprime)
-    body = ""
+    body = []
     if act.name in _PRIME_FILLED:
         source, template = _PRIME_FILLED[act.name]
         name, value = (f"a[{l + 1}][{i},{j}]", a) if source == "a" else (f"z[{l}][{i},{j}]", z)
         value = out.num(name, value)
         body = template.format(a=a_sym, f=sym, v=fmt(value), v_factor=fmt_factor(value),
-                               v_base=fmt_base(value))
+                               v_base=fmt_base(value)).split(" = ")[1:]
     why = slope_why(act.name, out.tr)
-    return Equation(rf"{sym}'({z_sym}){body} = {fmt(fprime)}",
-                    out.text("slope", act=act.name, j=j, layer=l + 1, why=why), fp_key)
+    return Equation(chain(rf"{sym}'({z_sym})", [*body, fmt(fprime)]),
+                    out.text("slope", act=act.name, j=j, layer=layer, why=why), fp_key)
 
 
 def _forward(rec: PhaseRecord, j: int, i: int, act: acts.Activation, out: _Out) -> None:
     l, A = rec.layer, rec.arrays
+    layer = layer_of(l)  # z^layer = W^layer a^(layer-1) + b^layer
     a_prev, W, b, z, a = (A[key] for key in ("a_prev", "W", "b", "z", "a"))
     n, n_in = a_prev.shape
-    terms = [rf"{fmt_factor(out.num(f'a[{l}][{i},{k}]', a_prev[i, k]))} \cdot "
-             rf"{fmt_factor(out.num(f'W[{l}][{j},{k}]', W[j, k]))}"
+    terms = [rf"{fmt_factor(out.num(f'W[{l}][{j},{k}]', W[j, k]))} \cdot "
+             rf"{fmt_factor(out.num(f'a[{l}][{i},{k}]', a_prev[i, k]))}"
              for k in shown_terms(n_in, MAX_SUM_TERMS)]
     bj = out.num(f"b[{l}][{j}]", b[j])
     z_key = f"z[{l}][{i},{j}]"
@@ -159,31 +177,33 @@ def _forward(rec: PhaseRecord, j: int, i: int, act: acts.Activation, out: _Out) 
     products = a_prev[i] * W[j]
     _check(float(products.sum()) + bj, zj, float(np.abs(products).sum()) + abs(bj), z_key)
     note = out.example_note(i, n)
-    out.eq(rf"{symbol('z', l, j)} = \sum_k {symbol('a', l, 'k')}\, {symbol('W', l, j, 'k')} "
-           rf"+ {symbol('b', l, j)} = \left({join_terms(terms, n_in, MAX_SUM_TERMS)}\right) "
-           rf"{signed_term(bj)} = {fmt(zj)}",
-           sentences(out.text("weighted_input_filled", j=j, layer=l + 1, n=n_in), note,
-                     out.elided(n_in, MAX_SUM_TERMS, "terms")),
-           z_key)
+    out.chain(symbol('z', layer, j),
+              [rf"\sum_k {symbol('W', layer, j, 'k')}\, {symbol('a', layer - 1, 'k')} "
+               rf"+ {symbol('b', layer, j)}",
+               bracket(pieces(terms, n_in, MAX_SUM_TERMS), after=f" {signed_term(bj)}"),
+               fmt(zj)],
+              sentences(out.text("weighted_input_filled", j=j, layer=layer, n=n_in), note,
+                        out.elided(n_in, MAX_SUM_TERMS, "terms")),
+              z_key)
 
     a_key = f"a[{l + 1}][{i},{j}]"
     aj = out.num(a_key, a[i, j])
     _check(float(act.value(z[i:i + 1])[0, j]), aj, abs(aj), f"a[{l + 1}] (from {act.name})")
-    head = symbol("a", l + 1, j)
+    head = symbol("a", layer, j)
     if act.name == "softmax":
-        symbolic = (rf"\frac{{e^{{{symbol('z', l, j)}}}}}{{\sum_k e^{{{symbol('z', l, 'k')}}}}}")
+        symbolic = (rf"\frac{{e^{{{symbol('z', layer, j)}}}}}"
+                    rf"{{\sum_k e^{{{symbol('z', layer, 'k')}}}}}")
     elif act.name == "linear":
-        symbolic = symbol("z", l, j)
+        symbolic = symbol("z", layer, j)
     else:
-        symbolic = rf"{act.symbol}({symbol('z', l, j)})"
-    filled = _apply(act, z[i], j, l, i, out)
-    chain = f"{symbolic} = {filled}" if filled != fmt(zj) else symbolic
+        symbolic = rf"{act.symbol}({symbol('z', layer, j)})"
+    steps = [symbolic, *_apply(act, z[i], j, l, i, out)]
     n_out = z.shape[1]
-    caption = out.text("activation", j=j, layer=l + 1, act=act.name)
+    caption = out.text("activation", j=j, layer=layer, act=act.name)
     if act.name == "softmax":
         caption = sentences(caption, out.text("softmax_filled"),
                             out.elided(n_out, MAX_SUM_TERMS, "terms"))
-    out.eq(rf"{head} = {chain} = {fmt(aj)}", sentences(caption, note), a_key)
+    out.chain(head, [*steps, fmt(aj)], sentences(caption, note), a_key)
 
 
 def _loss(rec: PhaseRecord, i: int, loss: losses.Loss, num_layers: int | None,
@@ -203,62 +223,63 @@ def _loss(rec: PhaseRecord, i: int, loss: losses.Loss, num_layers: int | None,
     if loss.name == "quadratic":
         symbolic = rf"\tfrac12 \sum_j \left({aj} - {yj}\right)^2"
         terms = [rf"({fmt(av)} - {fmt_factor(yv)})^2" for av, yv in pairs]
-        filled = rf"\tfrac12\left[{join_terms(terms, n_out, MAX_SUM_TERMS)}\right]"
+        filled = [bracket(pieces(terms, n_out, MAX_SUM_TERMS), before=r"\tfrac12",
+                          pair=(r"\bigl[", r"\bigr]"))]
     elif loss.name == "cross_entropy":
         symbolic = rf"-\sum_j \left[{yj} \ln {aj} + (1 - {yj}) \ln(1 - {aj})\right]"
         terms = [rf"\left[{fmt_factor(yv)} \ln {fmt_base(av)} + (1 - {fmt_factor(yv)}) "
                  rf"\ln(1 - {fmt(av)})\right]"
                  for av, yv in pairs]
-        filled = rf"-\left({join_terms(terms, n_out, MAX_SUM_TERMS)}\right)"
+        filled = [bracket(pieces(terms, n_out, MAX_SUM_TERMS), before="-")]
     elif loss.name == "log_likelihood":
         symbolic = rf"-\sum_j {yj} \ln {aj}"
         terms = [rf"{fmt_factor(yv)} \ln {fmt_base(av)}" for av, yv in pairs]
-        filled = rf"-\left({join_terms(terms, n_out, MAX_SUM_TERMS)}\right)"
+        filled = [bracket(pieces(terms, n_out, MAX_SUM_TERMS), before="-")]
     else:  # a loss registered later: its own formula, then the value
-        symbolic, filled = loss.latex.split("=", 1)[-1].strip(), ""
-    chain = f"{symbolic} = {filled}" if filled else symbolic
-    out.eq(rf"C_{{{i}}} = {chain} = {fmt(ci)}",
+        symbolic, filled = loss.latex.split("=", 1)[-1].strip(), []
+    out.chain(rf"C_{{{i}}}", [symbolic, *filled, fmt(ci)],
            sentences(out.text("cost_example_filled", i=i, loss=loss_words(loss.name, out.tr),
                               n=n_out),
                      out.elided(n_out, MAX_SUM_TERMS, "terms")), c_key)
 
     mean = float(np.mean(costs))
     if n == 1:
-        filled = "C_{0}"
+        filled = ["C_{0}"]
     else:
         terms = [fmt_factor(out.num(f"costs[{e}]", costs[e]))
                  for e in shown_terms(n, MAX_BATCH_TERMS)]
-        filled = rf"{mean_prefix(n)}\left({join_terms(terms, n, MAX_BATCH_TERMS)}\right)"
-    latex = r"C = \frac{1}{n}\sum_i C_i"
+        filled = bracket(pieces(terms, n, MAX_BATCH_TERMS), before=mean_prefix(n))
+    symbolic = r"\frac{1}{n}\sum_i C_i"
+    steps: list = [symbolic, filled]
     caption = out.text("cost_batch_many" if n > 1 else "cost_batch_one", n=n)
     if l2 or mean != loss_value:
         l2_term = out.num("l2_term", loss_value - mean)
-        latex += r" + \frac{\lambda}{2}\sum_l \sum_{j,k} \left(W^{[l]}_{jk}\right)^2"
-        filled += rf" + \frac{{\lambda}}{{2}}\sum W^2 = {fmt(out.num('mean(costs)', mean))} " \
-                  rf"{signed_term(l2_term)}"
+        steps[0] += r" + \frac{\lambda}{2}\sum_l \sum_{j,k} \left(W^{[l]}_{jk}\right)^2"
+        steps[1] = [*filled, r"+ \frac{\lambda}{2}\sum W^2"]
+        steps.append(rf"{fmt(out.num('mean(costs)', mean))} {signed_term(l2_term)}")
         caption = sentences(caption, out.text("l2_adds_squares"))
     else:
         _check(mean, loss_value, abs(loss_value), "loss")
-    out.eq(rf"{latex} = {filled} = {fmt(out.num('loss', loss_value))}",
-           sentences(caption, out.elided(n, MAX_BATCH_TERMS, "examples")), "loss")
+    out.chain("C", [*steps, fmt(out.num('loss', loss_value))],
+              sentences(caption, out.elided(n, MAX_BATCH_TERMS, "examples")), "loss")
 
 
 def _output_delta(rec: PhaseRecord, j: int, i: int, act: acts.Activation, loss: losses.Loss,
                   out: _Out) -> None:
     l, A = rec.layer, rec.arrays
-    L = l + 1
+    L = layer_of(l)  # the output layer: δ^L, a^L, z^L
     a, y, delta = A["a"], A["y"], A["delta"]
     d_key = f"delta[{l}][{i},{j}]"
     dv = out.num(d_key, delta[i, j])
-    d_sym, a_sym, z_sym = delta_symbol(l, j), symbol("a", L, j), symbol("z", l, j)
+    d_sym, a_sym, z_sym = delta_symbol(L, j), symbol("a", L, j), symbol("z", L, j)
     y_sym = f"y_{{{j}}}"
     av = out.num(f"a[{L}][{i},{j}]", a[i, j])
     yv = out.num(f"y[{i},{j}]", y[i, j])
     note = out.example_note(i, a.shape[0])
     if delta_is_a_minus_y(loss.name, act.name):
         _check(av - yv, dv, max(abs(av), abs(yv)), d_key)
-        out.eq(rf"{d_sym} = {a_sym} - {y_sym} = {fmt(av)} - {fmt_factor(yv)} = {fmt(dv)}",
-               sentences(out.text("bp1_cancels", loss=loss_words(loss.name, out.tr),
+        out.chain(d_sym, [f"{a_sym} - {y_sym}", f"{fmt(av)} - {fmt_factor(yv)}", fmt(dv)],
+                  sentences(out.text("bp1_cancels", loss=loss_words(loss.name, out.tr),
                                   act=act.name), note), d_key)
     elif act.name == "softmax" and loss.name == "quadratic":
         n_out = a.shape[1]
@@ -267,31 +288,31 @@ def _output_delta(rec: PhaseRecord, j: int, i: int, act: acts.Activation, loss: 
         s = out.num(s_key, np.sum((a[i] - y[i]) * a[i]))
         _check(av * (g - s), dv, abs(av) * (abs(g) + abs(s)), d_key)
         a_k = symbol("a", L, "k")
-        out.eq(rf"{d_sym} = {a_sym}\left(({a_sym} - {y_sym}) - \sum_k {a_k}({a_k} - y_k)\right)"
-               rf" = {fmt(av)}\left(({fmt(av)} - {fmt_factor(yv)}) - {fmt_factor(s)}\right)"
-               rf" = {fmt(av)} \cdot {fmt_factor(g - s)} = {fmt(dv)}",
-               sentences(out.text("bp1_softmax_quadratic"), note), d_key)
+        out.chain(d_sym,
+                  [[rf"{a_sym}\bigl(({a_sym} - {y_sym})", rf"- \sum_k {a_k}({a_k} - y_k)\bigr)"],
+                   [rf"{fmt(av)}\bigl(({fmt(av)} - {fmt_factor(yv)})", rf"- {fmt_factor(s)}\bigr)"],
+                   rf"{fmt(av)} \cdot {fmt_factor(g - s)}", fmt(dv)],
+                  sentences(out.text("bp1_softmax_quadratic"), note), d_key)
         terms = []
         for k in shown_terms(n_out, MAX_SUM_TERMS):
             ak, yk = out.num(f"a[{L}][{i},{k}]", a[i, k]), out.num(f"y[{i},{k}]", y[i, k])
             terms.append(rf"{fmt(ak)}\,({fmt(ak)} - {fmt_factor(yk)})")
-        out.eq(rf"\sum_k {a_k}({a_k} - y_k) = {join_terms(terms, n_out, MAX_SUM_TERMS)} = {fmt(s)}",
-               sentences(out.text("jacobian_sum"), out.elided(n_out, MAX_SUM_TERMS, "terms")),
+        out.chain(rf"\sum_k {a_k}({a_k} - y_k)", [pieces(terms, n_out, MAX_SUM_TERMS), fmt(s)],
+                  sentences(out.text("jacobian_sum"), out.elided(n_out, MAX_SUM_TERMS, "terms")),
                s_key)
     elif loss.name == "quadratic" and "fprime" in A:
         fp = float(A["fprime"][i, j])
         g = out.num(f"dC/da[{L}][{i},{j}]", av - yv)
         _check(g * fp, dv, abs(g * fp), d_key)
         sym = act.symbol
-        out.eq(rf"{d_sym} = ({a_sym} - {y_sym})\, {sym}'({z_sym}) = "
-               rf"({fmt(av)} - {fmt_factor(yv)}) \cdot {fmt_factor(fp)} = "
-               rf"{fmt_factor(g)} \cdot {fmt_factor(fp)} = "
-               rf"{fmt(dv)}",
-               sentences(out.text("bp1_quadratic"), note), d_key)
+        out.chain(d_sym, [rf"({a_sym} - {y_sym})\, {sym}'({z_sym})",
+                          rf"({fmt(av)} - {fmt_factor(yv)}) \cdot {fmt_factor(fp)}",
+                          rf"{fmt_factor(g)} \cdot {fmt_factor(fp)}", fmt(dv)],
+                  sentences(out.text("bp1_quadratic"), note), d_key)
         out.eqs.append(_derivative(act, float(A["z"][i, j]), av, fp, l, i, j, out))
     else:  # a pair registered later: state the value only
-        out.eq(rf"{d_sym} = \frac{{\partial C_i}}{{\partial {z_sym}}} = {fmt(dv)}",
-               sentences(out.text("bp1_other"), note), d_key)
+        out.chain(d_sym, [rf"\frac{{\partial C_i}}{{\partial {z_sym}}}", fmt(dv)],
+                  sentences(out.text("bp1_other"), note), d_key)
 
 
 def _hidden_delta(rec: PhaseRecord, j: int, i: int, act: acts.Activation, out: _Out) -> None:
@@ -300,6 +321,7 @@ def _hidden_delta(rec: PhaseRecord, j: int, i: int, act: acts.Activation, out: _
     n_next = delta_next.shape[1]
     d_key = f"delta[{l}][{i},{j}]"
     dv = out.num(d_key, delta[i, j])
+    layer = layer_of(l)  # δ^layer from δ^(layer+1) through W^(layer+1)
     terms = [rf"{fmt_factor(out.num(f'W[{l + 1}][{k},{j}]', W_next[k, j]))} \cdot "
              rf"{fmt_factor(out.num(f'delta[{l + 1}][{i},{k}]', delta_next[i, k]))}"
              for k in shown_terms(n_next, MAX_SUM_TERMS)]
@@ -308,11 +330,12 @@ def _hidden_delta(rec: PhaseRecord, j: int, i: int, act: acts.Activation, out: _
     fp = float(A["fprime"][i, j])
     _check(s * fp, dv, float(np.abs(delta_next[i] * W_next[:, j]).sum()) * abs(fp), d_key)
     sym = act.symbol
-    out.eq(rf"{delta_symbol(l, j)} = \left(\sum_k {symbol('W', l + 1, 'k', j)}\, "
-           rf"{delta_symbol(l + 1, 'k')}\right) {sym}'({symbol('z', l, j)}) = "
-           rf"\left({join_terms(terms, n_next, MAX_SUM_TERMS)}"
-           rf"\right) \cdot {fmt_factor(fp)} = {fmt_factor(s)} \cdot {fmt_factor(fp)} = {fmt(dv)}",
-           sentences(out.text("bp2_filled", next=l + 2, j=j),
+    out.chain(delta_symbol(layer, j),
+              [rf"\left(\sum_k {symbol('W', layer + 1, 'k', j)}\, "
+               rf"{delta_symbol(layer + 1, 'k')}\right) {sym}'({symbol('z', layer, j)})",
+               bracket(pieces(terms, n_next, MAX_SUM_TERMS), after=rf" \cdot {fmt_factor(fp)}"),
+               rf"{fmt_factor(s)} \cdot {fmt_factor(fp)}", fmt(dv)],
+              sentences(out.text("bp2_filled", l=layer, next=layer + 1, j=j),
                      out.example_note(i, delta.shape[0]),
                      out.elided(n_next, MAX_SUM_TERMS, "terms")), d_key)
     zj = float(z[i, j])
@@ -326,6 +349,7 @@ def _gradients(rec: PhaseRecord, j: int, k: int, l2: float, out: _Out) -> None:
     n = delta.shape[0]
     shown = shown_terms(n, MAX_BATCH_TERMS)
     many = out.elided(n, MAX_BATCH_TERMS, "examples")
+    layer = layer_of(l)  # ∂C/∂b^layer and ∂C/∂W^layer, from δ^layer and a^(layer-1)
 
     # BP3: grad_b[l] = mean_i delta[l]
     gb_key = f"grad_b[{l}][{j}]"
@@ -333,13 +357,14 @@ def _gradients(rec: PhaseRecord, j: int, k: int, l2: float, out: _Out) -> None:
     _check(float(delta[:, j].sum()) / n, gb, float(np.abs(delta[:, j]).sum()) / n, gb_key)
     if n == 1:
         out.num(f"delta[{l}][0,{j}]", delta[0, j])
-        out.eq(rf"{dC_db(l, j)} = {delta_symbol(l, j)} = {fmt(gb)}",
-               out.text("bp3_one"), gb_key)
+        out.chain(dC_db(layer, j), [delta_symbol(layer, j), fmt(gb)],
+                  out.text("bp3_one"), gb_key)
     else:
         terms = [fmt_factor(out.num(f"delta[{l}][{e},{j}]", delta[e, j])) for e in shown]
-        out.eq(rf"{dC_db(l, j)} = \frac{{1}}{{n}}\sum_i {delta_symbol(l, 'i', j)} = "
-               rf"{mean_prefix(n)}\left({join_terms(terms, n, MAX_BATCH_TERMS)}\right) = {fmt(gb)}",
-               sentences(out.text("bp3_many", n=n), many), gb_key)
+        out.chain(dC_db(layer, j),
+                  [rf"\frac{{1}}{{n}}\sum_i {delta_symbol(layer, 'i', j)}",
+                   bracket(pieces(terms, n, MAX_BATCH_TERMS), before=mean_prefix(n)), fmt(gb)],
+                  sentences(out.text("bp3_many", n=n), many), gb_key)
 
     # BP4: grad_w[l] = delta[l].T @ a[l] / n  (+ λ W[l] with L2)
     gw_key = f"grad_w[{l}][{j},{k}]"
@@ -350,28 +375,30 @@ def _gradients(rec: PhaseRecord, j: int, k: int, l2: float, out: _Out) -> None:
     pair = [rf"{fmt_factor(out.num(f'delta[{l}][{e},{j}]', delta[e, j]))} \cdot "
             rf"{fmt_factor(out.num(f'a[{l}][{e},{k}]', a_prev[e, k]))}" for e in shown]
     if n == 1:
-        symbolic = rf"{delta_symbol(l, j)}\, {symbol('a', l, k)}"
-        filled = pair[0]
+        symbolic = rf"{delta_symbol(layer, j)}\, {symbol('a', layer - 1, k)}"
+        filled = [pair[0]]
         caption = out.text("bp4_one")
     else:
-        symbolic = rf"\frac{{1}}{{n}}\sum_i {delta_symbol(l, 'i', j)}\, {symbol('a', l, 'i', k)}"
-        filled = rf"{mean_prefix(n)}\left({join_terms(pair, n, MAX_BATCH_TERMS)}\right)"
+        symbolic = (rf"\frac{{1}}{{n}}\sum_i {delta_symbol(layer, 'i', j)}\, "
+                    rf"{symbol('a', layer - 1, 'i', k)}")
+        filled = bracket(pieces(pair, n, MAX_BATCH_TERMS), before=mean_prefix(n))
         caption = sentences(out.text("bp4_many", n=n), many)
+    steps: list = [symbolic, filled]
     l2_part = gw - mean
     if l2 or abs(l2_part) > 1e-12 * max(abs(gw), abs(mean)):
         # The record's grad_w includes λW: show the mean and the L2 term apart.
-        symbolic += rf" + \lambda\, {symbol('W', l, j, k)}"
+        steps[0] += rf" + \lambda\, {symbol('W', layer, j, k)}"
         if l2:
             w = out.num(f"W[{l}][{j},{k}]", l2_part / l2)
-            filled += rf" + {fmt(out.num('l2', l2))} \cdot {fmt_factor(w)}"
+            steps[1] = [*filled, rf"+ {fmt(out.num('l2', l2))} \cdot {fmt_factor(w)}"]
             caption = sentences(caption, out.text("l2_recovered", l2=f"{l2:g}"))
         else:
             caption = sentences(caption, out.text("l2_in_record"))
-        filled += rf" = {fmt(out.num(f'mean(delta*a)[{l}][{j},{k}]', mean))} " \
-                  rf"{signed_term(out.num(f'l2_term[{l}][{j},{k}]', l2_part))}"
+        steps.append(rf"{fmt(out.num(f'mean(delta*a)[{l}][{j},{k}]', mean))} "
+                     rf"{signed_term(out.num(f'l2_term[{l}][{j},{k}]', l2_part))}")
     else:
         _check(mean, gw, scale, gw_key)
-    out.eq(rf"{dC_dW(l, j, k)} = {symbolic} = {filled} = {fmt(gw)}", caption, gw_key)
+    out.chain(dC_dW(layer, j, k), [*steps, fmt(gw)], caption, gw_key)
 
 
 def _update(rec: PhaseRecord, j: int, k: int | None, layer: int | None, out: _Out) -> None:
@@ -389,26 +416,30 @@ def _update(rec: PhaseRecord, j: int, k: int | None, layer: int | None, out: _Ou
     w_key = f"W_after[{l}][{j},{k}]"
     w_after = out.num(w_key, u.W_after[j, k])
     _check(w - eta * g, w_after, abs(w) + abs(step), w_key)
-    W_sym = symbol("W", l, j, k)
-    out.eq(rf"{W_sym} \leftarrow {W_sym} - \eta\, {dC_dW(l, j, k)} = {fmt(w)} - {fmt(eta)} "
-           rf"\cdot {fmt_factor(g)} = {fmt(w)} {signed_term(step)} = {fmt(w_after)}",
-           out.text("update_weight", j=j, k=k, l=l, eta=f"{eta:g}"), w_key)
+    layer = layer_of(l)
+    W_sym = symbol("W", layer, j, k)
+    out.chain(W_sym, [rf"{W_sym} - \eta\, {dC_dW(layer, j, k)}",
+                      rf"{fmt(w)} - {fmt(eta)} \cdot {fmt_factor(g)}",
+                      f"{fmt(w)} {signed_term(step)}", fmt(w_after)],
+              out.text("update_weight", j=j, k=k, l=layer, eta=f"{eta:g}"), w_key,
+              rel=r"\leftarrow")
 
     b = out.num(f"b[{l}][{j}]", u.b_before[j])
     gb = out.num(f"grad_b[{l}][{j}]", u.grad_b[j])
     b_key = f"b_after[{l}][{j}]"
     b_after = out.num(b_key, u.b_after[j])
-    b_sym = symbol("b", l, j)
+    b_sym = symbol("b", layer, j)
     held = (not np.any(u.step_b)) and bool(np.any(u.grad_b))
     if held:
-        out.eq(rf"{b_sym} \leftarrow {b_sym} = {fmt(b_after)}",
-               out.text("biases_held"), b_key)
+        out.chain(b_sym, [b_sym, fmt(b_after)], out.text("biases_held"), b_key,
+                  rel=r"\leftarrow")
     else:
         ub = out.num(f"update_b[{l}][{j}]", u.step_b[j])
         _check(b - eta * gb, b_after, abs(b) + abs(ub), b_key)
-        out.eq(rf"{b_sym} \leftarrow {b_sym} - \eta\, {dC_db(l, j)} = {fmt(b)} - {fmt(eta)} "
-               rf"\cdot {fmt_factor(gb)} = {fmt(b)} {signed_term(ub)} = {fmt(b_after)}",
-               out.text("update_bias"), b_key)
+        out.chain(b_sym, [rf"{b_sym} - \eta\, {dC_db(layer, j)}",
+                          rf"{fmt(b)} - {fmt(eta)} \cdot {fmt_factor(gb)}",
+                          f"{fmt(b)} {signed_term(ub)}", fmt(b_after)],
+                  out.text("update_bias"), b_key, rel=r"\leftarrow")
 
 
 def _build(record: PhaseRecord, j: int, example: int, activation_name: str | None,
@@ -455,12 +486,12 @@ def for_neuron(record: PhaseRecord, j: int, example: int = 0,
                num_layers: int | None = None, tr: Translator | None = None) -> list[Equation]:
     """The equations of ``record``'s phase, filled in for neuron j and example i.
 
-    j: a neuron of layer l+1 (the output side of weight layer l); example: the
-    row i of the batch; k: the input neuron of the weight W[l][j, k] shown by
-    the gradient and the update (default 0).  layer: which layer an update shows
-    (default the last); ignored by forward and backward records, which carry their
-    own.  tr: an optional translator of the captions, ``tr(key, values)`` for a key
-    of `TEXT`; without it they are in English.
+    j: a neuron of the record's layer l (engine index l − 1; see bp_view.notation);
+    example: the row i of the batch; k: the neuron of layer l − 1 whose weight W^l_{jk}
+    the gradient and the update show (default 0).  layer: which weight layer an update
+    shows, as an engine index 0 … L−1 (default the last); ignored by forward and
+    backward records, which carry their own.  tr: an optional translator of the
+    captions, ``tr(key, values)`` for a key of `TEXT`; without it they are in English.
 
     The rest the record says about itself, and need only be given for a record built
     by hand: activation_name, the activation of the record's layer (for the loss

@@ -12,6 +12,7 @@ from bp_core.gradcheck import TOLERANCE
 
 from .heatmaps import with_bias
 from .layout import as_float, finish, finite_or_none, matrix_axes, panel_height, tick_labels, tx
+from .notation import layer as layer_of
 from .style import (
     BOTTOM_LEGEND,
     BOTTOM_MARGIN,
@@ -56,7 +57,7 @@ def gradcheck_figure(result: GradcheckResult, *, tr: Translator | None = None) -
     exact, hidden = finite_or_none(as_float(errors))
     max_error = tx(tr, "max_rel_error")
     fig = go.Figure(go.Bar(
-        x=[tx(tr, "layer_n", l=layer.layer) for layer in result.layers], y=shown,
+        x=[tx(tr, "layer_n", l=layer_of(check.layer)) for check in result.layers], y=shown,
         customdata=exact,
         marker_color=[{"pass": PASS_COLOUR, "fail": FAIL_COLOUR}.get(v, MISSING_BG)
                       for v in verdicts],
@@ -115,7 +116,7 @@ def gradcheck_heatmaps(result: GradcheckResult, layer: int, *,
     matrix_axes(fig, tx(tr, "output_neuron_j"), tx(tr, "input_neuron_k"))
     # A cell is hidden (drawn as the grey background) when it was not checked, or when
     # a checked one is not finite: the notes say which of the two happened.
-    return finish(fig, tx(tr, "gradcheck_layer_title", l=layer), panel_height(n_out),
+    return finish(fig, tx(tr, "gradcheck_layer_title", l=layer_of(layer)), panel_height(n_out),
                   [tx(tr, "nonfinite") if not check.finite else "",
                    tx(tr, "unchecked_cells") if not checked.all() else ""],
                   plot_bgcolor=MISSING_BG)
@@ -131,7 +132,7 @@ def gradient_norms(backprop_result: BackpropResult, *,
     with np.errstate(all="ignore"):
         mean_delta = [float(np.mean(np.abs(as_float(d)))) for d in r.deltas]
         norm_w = [float(np.linalg.norm(as_float(g))) for g in r.grad_w]
-    names = [tx(tr, "layer_n", l=l) for l in range(len(r.grad_w))]
+    names = [tx(tr, "layer_n", l=layer_of(i)) for i in range(len(r.grad_w))]
     fig, notes = go.Figure(), set()
     for values, name, colour in [(mean_delta, tx(tr, "mean_abs_delta"), LINE_COLOURS[0]),
                                  (norm_w, "‖grad_w[l]‖", LINE_COLOURS[1])]:

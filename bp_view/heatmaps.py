@@ -31,6 +31,7 @@ from .layout import (
     tx,
     untemplated,
 )
+from .notation import engine_hover
 from .registry import value_range
 from .style import COLUMN_GAP_PX, FULL_WIDTH_PX, MISSING_BG, NARROW_COLUMN_PX, PANEL_WIDTH_PX
 from .text import Translator
@@ -64,18 +65,22 @@ def matrix_figure(arr: np.ndarray, title: str, kind: str, zrange, row_name: str,
                   col_name: str, value_name: str, col_labels: list[str] | None = None,
                   row_what: str = "examples", note: str = "",
                   tr: Translator | None = None, *, width_px: float | None = None,
-                  full_width: bool = False) -> go.Figure:
+                  full_width: bool = False, engine=None) -> go.Figure:
     """The one heatmap builder: arr is 2-D float64, already a copy.
 
     width_px: the width in px the figure will be drawn at (see the module's doc);
     it decides whether the cells print their numbers, and with how many digits.
+    engine: where the numbers live in bp_core, named in the hover (bp_view.notation).
     """
     arr, cut = cap_rows(arr, row_what, tr)
     z, hidden = finite_or_none(arr)
     n_rows, n_cols = arr.shape
     xgap = 1 if n_cols <= 16 else 0
+    hover, custom = cell_hover(row_name, col_name, value_name), None
+    if engine is not None:
+        hover, custom = engine_hover(hover, engine, n_rows, tr)
     trace = dict(type="heatmap", z=z, x=col_labels or tick_labels(n_cols), y=tick_labels(n_rows),
-                 hovertemplate=cell_hover(row_name, col_name, value_name),
+                 hovertemplate=hover, **({} if custom is None else {"customdata": custom}),
                  colorbar=dict(thickness=12, len=0.9, tickfont=dict(size=10)),
                  xgap=xgap, ygap=1 if n_rows <= 16 else 0,
                  **colour_args(kind, zrange))
@@ -97,13 +102,15 @@ def with_bias(W: object, b: object) -> np.ndarray:
 
 def params_figure(W: object, b: object, title: str, value_name: str,
                   zrange=None, note: str = "", tr: Translator | None = None, *,
-                  width_px: float | None = None, full_width: bool = False) -> go.Figure:
+                  width_px: float | None = None, full_width: bool = False,
+                  engine=None) -> go.Figure:
     """W[l] (n_out, n_in) with b[l] as an extra last column labelled "b"."""
     Wb = with_bias(W, b)
     return matrix_figure(Wb, title, "signed", zrange, tx(tr, "output_neuron_j"),
                          tx(tr, "input_neuron_k"), value_name,
                          col_labels=tick_labels(Wb.shape[1] - 1) + ["b"], row_what="neurons",
-                         note=note, tr=tr, width_px=width_px, full_width=full_width)
+                         note=note, tr=tr, width_px=width_px, full_width=full_width,
+                         engine=engine)
 
 
 def bias_pair(tr: Translator | None, key: str, w: str, b: str) -> str:
@@ -114,7 +121,7 @@ def bias_pair(tr: Translator | None, key: str, w: str, b: str) -> str:
 def heatmap(values, title: str, kind: str = "signed", zrange=None, row_name: str | None = None,
             col_name: str | None = None, value_name: str | None = None, *,
             tr: Translator | None = None, width_px: float | None = None,
-            full_width: bool = False) -> go.Figure:
+            full_width: bool = False, engine: str | None = None) -> go.Figure:
     """A heatmap of a 1-D (drawn as one row) or 2-D array: rows examples, columns neurons.
 
     row_name, col_name and value_name name the rows, columns and values on the axes
@@ -142,12 +149,13 @@ def heatmap(values, title: str, kind: str = "signed", zrange=None, row_name: str
     col_name = tx(tr, "neuron") if col_name is None else col_name
     value_name = tx(tr, "value") if value_name is None else value_name
     return matrix_figure(arr, title, kind, zrange, row_name, col_name, value_name, tr=tr,
-                         width_px=width_px, full_width=full_width)
+                         width_px=width_px, full_width=full_width, engine=engine)
 
 
 def activation_panel(values, title: str, name: str | None, value_name: str,
-                     tr: Translator | None = None, **size) -> go.Figure:
+                     tr: Translator | None = None, engine: str | None = None,
+                     **size) -> go.Figure:
     """size: width_px and full_width, as `heatmap` takes them."""
     rng = value_range(name)
     return heatmap(values, title, "activation" if rng else "signed", rng,
-                   value_name=value_name, tr=tr, **size)
+                   value_name=value_name, tr=tr, engine=engine, **size)

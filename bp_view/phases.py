@@ -1,9 +1,8 @@
 """The panels of each phase of a stepped pass: a `PhaseRecord` drawn as (caption, figure) pairs.
 
-Notation as in bp_core/network.py (layers counted from 0, L weight layers):
-
-    a[0] = X,  z[l] = a[l] @ W[l].T + b[l],  a[l+1] = f(z[l]),
-    delta[l] = dC_i/dz[l],  grad_w[l] = dC/dW[l],  grad_b[l] = dC/db[l]
+Layers as bp_view.notation numbers them (input 0, layers 1 … L): the record of engine
+index i shows layer l = i + 1, with z^l = W^l a^{l-1} + b^l, a^l = f(z^l), δ^l =
+dC_i/dz^l; the hover of each cell names its array in bp_core (``r.deltas[i]``).
 
 Pure: a record's arrays are copied, never changed.
 """
@@ -39,6 +38,9 @@ from .layout import (
     tick_labels,
     tx,
 )
+from .notation import array_expression as where
+from .notation import engine_hover, sup, weight_cells
+from .notation import layer as layer_of
 from .records import layer_updates, learning_rate
 from .registry import delta_is_a_minus_y, derivative_range, loss_formula, value_range
 from .style import (
@@ -93,30 +95,34 @@ def phase_figures(record: PhaseRecord, activation_name: str | None = None,
     raise ValueError(f"unknown phase kind {kind!r}")
 
 
-def _forward_figures(l: int, A, act: str, prev_act: str | None, tr: Translator | None = None,
+def _forward_figures(i: int, A, act: str, prev_act: str | None, tr: Translator | None = None,
                      size: dict | None = None):
     size = size or {}
-    if l == 0:
+    l = layer_of(i)  # the layer this phase computes; its inputs are layer l − 1's
+    a_prev, W, b, z, a = (sup(name, n) for name, n in
+                          (("a", l - 1), ("W", l), ("b", l), ("z", l), ("a", l)))
+    if l == 1:
         first = (tx(tr, "cap_input"),
-                 heatmap(A["a_prev"], tx(tr, "input_title"), "signed", value_name="a[0]",
-                         tr=tr, **size))
+                 heatmap(A["a_prev"], tx(tr, "input_title"), "signed", value_name=a_prev,
+                         tr=tr, engine=where("a", 0), **size))
     else:
-        first = (tx(tr, "cap_prev", l=l),
-                 activation_panel(A["a_prev"], f"a[{l}]", prev_act, f"a[{l}]", tr, **size))
+        first = (tx(tr, "cap_prev", l=l, prev=l - 1),
+                 activation_panel(A["a_prev"], a_prev, prev_act, a_prev, tr, where("a", l - 1),
+                                  **size))
     rng = value_range(act)
+    n_out, n_in = A["W"].shape
     return [
         first,
-        (tx(tr, "cap_weights", l=l, next=l + 1),
-         params_figure(A["W"], A["b"], bias_pair(tr, "with_bias_title", f"W[{l}]", f"b[{l}]"),
-                       bias_pair(tr, "with_bias_value", f"W[{l}]", f"b[{l}]"), tr=tr,
-                       **size)),
-        (tx(tr, "cap_z", l=l),
-         heatmap(A["z"], f"z[{l}] = a[{l}] @ W[{l}].T + b[{l}]", "signed",
-                 value_name=f"z[{l}]", tr=tr, **size)),
-        (tx(tr, "cap_a_range", next=l + 1, act=act, l=l, range=str(list(rng))) if rng
-         else tx(tr, "cap_a", next=l + 1, act=act, l=l),
-         activation_panel(A["a"], f"a[{l + 1}] = {act}(z[{l}])", act, f"a[{l + 1}]", tr,
-                          **size)),
+        (tx(tr, "cap_weights", l=l, prev=l - 1),
+         params_figure(A["W"], A["b"], bias_pair(tr, "with_bias_title", W, b),
+                       bias_pair(tr, "with_bias_value", W, b), tr=tr,
+                       engine=weight_cells("W", "b", l, n_out, n_in), **size)),
+        (tx(tr, "cap_z", l=l, prev=l - 1),
+         heatmap(A["z"], f"{z} = {W} {a_prev} + {b}", "signed", value_name=z, tr=tr,
+                 engine=where("z", l), **size)),
+        (tx(tr, "cap_a_range", act=act, l=l, range=str(list(rng))) if rng
+         else tx(tr, "cap_a", act=act, l=l),
+         activation_panel(A["a"], f"{a} = {act}({z})", act, a, tr, where("a", l), **size)),
     ]
 
 
@@ -145,12 +151,14 @@ def _loss_figures(A, act: str, loss_name: str | None, tr: Translator | None = No
     half = plot_width(drawn_width(**size)) * (1 - spacing) / 2
     cells_height = height - plot_margin_height() - 16
     hidden = False
-    for col, (arr, name) in enumerate([(a_shown, "a[L]"), (y_shown, "y")], start=1):
+    for col, (arr, name, engine) in enumerate([(a_shown, sup("a", "L"), "r.activations[-1]"),
+                                                (y_shown, "y", where("y"))], start=1):
         z, h = finite_or_none(arr)
         hidden |= h
+        hover, _ = engine_hover(hover_text(example, neuron, name), engine, len(arr), tr)
         trace = go.Heatmap(z=z, x=tick_labels(arr.shape[1]), y=tick_labels(arr.shape[0]),
                            coloraxis="coloraxis", xgap=1, ygap=1 if len(arr) <= 16 else 0,
-                           hovertemplate=hover_text(example, neuron, name))
+                           hovertemplate=hover)
         trace.update(cell_text(arr, half, cells_height, xgap=1))
         fig.add_trace(trace, row=1, col=col)
     matrix_axes(fig, "", neuron)
@@ -186,46 +194,52 @@ def _loss_figures(A, act: str, loss_name: str | None, tr: Translator | None = No
             (tx(tr, "cap_costs_l2" if l2_note else "cap_costs", formula=formula), bars)]
 
 
-def _backward_figures(l: int, A, act: str, loss_name: str | None, l2: float,
+def _backward_figures(i: int, A, act: str, loss_name: str | None, l2: float,
                       tr: Translator | None = None, size: dict | None = None):
     size = size or {}
     out = []
+    l = layer_of(i)  # δ^l of this layer, from δ^(l+1) above it (BP2) or the loss (BP1)
+    d, z, W_next, d_next = sup("δ", l), sup("z", l), sup("W", l + 1), sup("δ", l + 1)
     hidden_layer = "delta_next" in A
     if hidden_layer:
         out.append((tx(tr, "cap_delta_next", next=l + 1),
                     heatmap(A["delta_next"], tx(tr, "delta_next_title", next=l + 1), "signed",
-                            value_name=f"delta[{l + 1}]", tr=tr, **size)))
+                            value_name=d_next, tr=tr, engine=where("delta", l + 1),
+                            **size)))
     if "fprime" in A:
         out.append((tx(tr, "cap_fprime", l=l, act=act),
-                    heatmap(A["fprime"], f"f'(z[{l}]) = {act}'(z[{l}])", "activation",
-                            derivative_range(act), value_name=f"f'(z[{l}])", tr=tr,
-                            **size)))
+                    heatmap(A["fprime"], f"f'({z}) = {act}'({z})", "activation",
+                            derivative_range(act), value_name=f"f'({z})", tr=tr,
+                            engine=where("fprime", l), **size)))
     if hidden_layer:
-        title = f"delta[{l}] = (delta[{l + 1}] @ W[{l + 1}]) ⊙ f'(z[{l}])"
+        title = f"{d} = ({W_next}ᵀ {d_next}) ⊙ f'({z})"
         caption = tx(tr, "cap_bp2", l=l, next=l + 1)
     else:
-        a, z = f"a[{l + 1}]", f"z[{l}]"
+        a = sup("a", l)
         if delta_is_a_minus_y(loss_name, act):
-            title = f"delta[{l}] = {a} − y"
+            title = f"{d} = {a} − y"
             why = tx(tr, "why_matched", loss=loss_name, act=act)
         elif loss_name == "quadratic" and act == "softmax":
-            title = f"delta[{l}] = J.T @ ({a} − y)"
+            title = f"{d} = Jᵀ ({a} − y)"
             why = tx(tr, "why_jacobian")
         elif loss_name == "quadratic":
-            title = f"delta[{l}] = ({a} − y) ⊙ f'({z})"
+            title = f"{d} = ({a} − y) ⊙ f'({z})"
             why = tx(tr, "why_quadratic")
         else:
-            title = f"delta[{l}] = dC_i/d{z}"
+            title = f"{d} = ∂C_i/∂{z}"
             why = tx(tr, "why_loss")
         caption = tx(tr, "cap_bp1", l=l, why=why)
-    out.append((caption, heatmap(A["delta"], title, "signed", value_name=f"delta[{l}]", tr=tr,
-                                 **size)))
+    out.append((caption, heatmap(A["delta"], title, "signed", value_name=d, tr=tr,
+                                 engine=where("delta", l), **size)))
 
-    out.append((tx(tr, "cap_gradients", l=l, l2=f" + λ·W[{l}]" if l2 else ""),
+    gw, gb = f"∂C/∂{sup('W', l)}", f"∂C/∂{sup('b', l)}"
+    n_out, n_in = A["grad_w"].shape
+    out.append((tx(tr, "cap_gradients", l=l, prev=l - 1, l2=f" + λ·W^{l}" if l2 else ""),
                 params_figure(A["grad_w"], A["grad_b"],
-                              bias_pair(tr, "with_bias_title", f"grad_w[{l}]", f"grad_b[{l}]"),
-                              bias_pair(tr, "with_bias_value", f"grad_w[{l}]", f"grad_b[{l}]"),
-                              tr=tr, **size)))
+                              bias_pair(tr, "with_bias_title", gw, gb),
+                              bias_pair(tr, "with_bias_value", gw, gb), tr=tr,
+                              engine=weight_cells("grad_w", "grad_b", l, n_out, n_in),
+                              **size)))
     return out
 
 
@@ -239,25 +253,28 @@ def _update_figures(record: PhaseRecord, tr: Translator | None = None,
     if layer is not None and not 0 <= layer < layers:
         raise ValueError(f"layer must be in 0..{layers - 1}, got {layer}")
     for u in updates if layer is None else [updates[layer]]:
-        l = u.layer
+        l = layer_of(u.layer)
         before = with_bias(u.W_before, u.b_before)
         step = with_bias(u.step_w, u.step_b)
         after = with_bias(u.W_after, u.b_after)
         # One colour range for the three panels of a layer, so they can be compared.
         zrange = symmetric_range(before, step, after)
-        w, b = f"W[{l}]", f"b[{l}]"
-        dw, db = f"−η·grad_w[{l}]", f"−η·grad_b[{l}]"
+        w, b = sup("W", l), sup("b", l)
+        dw, db = f"−η·∂C/∂{w}", f"−η·∂C/∂{b}"
+        n_out, n_in = u.W_before.shape
         panels = [
             (tx(tr, "cap_before", l=l), bias_pair(tr, "before_title", w, b),
-             u.W_before, u.b_before, bias_pair(tr, "with_bias_value", w, b)),
+             u.W_before, u.b_before, bias_pair(tr, "with_bias_value", w, b), "before"),
             (tx(tr, "cap_change", l=l, eta=f"{eta:g}"), f"{dw}, {db}",
-             u.step_w, u.step_b, bias_pair(tr, "with_bias_value", dw, db)),
+             u.step_w, u.step_b, bias_pair(tr, "with_bias_value", dw, db), "step"),
             (tx(tr, "cap_after", l=l), bias_pair(tr, "after_title", w, b),
-             u.W_after, u.b_after, bias_pair(tr, "with_bias_value", w, b)),
+             u.W_after, u.b_after, bias_pair(tr, "with_bias_value", w, b), "after"),
         ]
         largest = symmetric_range(step)[1] if np.isfinite(step).any() and np.any(step) else 0.0
         notes = ["", tx(tr, "largest_change", largest=f"{largest:.3g}"), ""]
-        for (caption, title, W, b_, value_name), note in zip(panels, notes, strict=True):
+        for (caption, title, W, b_, value_name, what), note in zip(panels, notes, strict=True):
+            cells = weight_cells(f"{what}_w" if what == "step" else f"W_{what}",
+                                 f"{what}_b" if what == "step" else f"b_{what}", l, n_out, n_in)
             out.append((caption, params_figure(W, b_, title, value_name, zrange, note, tr,
-                                               **size)))
+                                               engine=cells, **size)))
     return out

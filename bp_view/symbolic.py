@@ -1,5 +1,9 @@
 """The symbolic equations of each phase, with the layer numbers filled in: `general`.
 
+Layers are numbered as in bp_view.notation (input 0, layers 1 … L): the record of
+engine index i shows layer l = i + 1, with z^{[l]}, W^{[l]}, b^{[l]}, δ^{[l]} and the
+activations a^{[l-1]} coming in.
+
 Forward: z and a.  Loss: C_i and C.  Backward: Nielsen's BP1 (at the output) or BP2,
 the derivative, then BP3 and BP4.  Update: gradient descent on W and b.  Each is
 specialised to the chosen activation and loss, whose LaTeX comes from bp_core's
@@ -22,34 +26,37 @@ from .latex import (
     sentences,
     symbol,
 )
+from .notation import layer as layer_of
 from .text import Translator
 
 
-def _activation_eqs(act: acts.Activation, l: int | str, lp1: int | str,
+def _activation_eqs(act: acts.Activation, l: int | str,
                     tr: Translator | None = None) -> list[Equation]:
+    """a^l = f(z^l) for layer l."""
     if act.name == "softmax":
-        latex = (rf"{symbol('a', lp1, 'j')} = \frac{{e^{{{symbol('z', l, 'j')}}}}}"
+        latex = (rf"{symbol('a', l, 'j')} = \frac{{e^{{{symbol('z', l, 'j')}}}}}"
                  rf"{{\sum_k e^{{{symbol('z', l, 'k')}}}}}")
         return [Equation(latex, eq_text(tr, "softmax"))]
     sym = act.symbol
-    latex = rf"{symbol('a', lp1, 'j')} = {sym}({symbol('z', l, 'j')})"
+    latex = rf"{symbol('a', l, 'j')} = {sym}({symbol('z', l, 'j')})"
     if "=" in act.latex:
         latex += rf", \qquad {act.latex}"
     elif act.latex.replace(" ", "") != f"{sym}(z)":
         latex += rf", \qquad {sym}(z) = {act.latex}"
-    return [Equation(latex, eq_text(tr, "activation", j="j", layer=lp1, act=act.name))]
+    return [Equation(latex, eq_text(tr, "activation", j="j", layer=l, act=act.name))]
 
 
 def _derivative_eq(act: acts.Activation, l: int | str, tr: Translator | None = None) -> Equation:
     return Equation(act.latex_derivative, eq_text(tr, "derivative", act=act.name, l=l))
 
 
-def _bp3_bp4(l: int | str, l2: float, tr: Translator | None = None) -> list[Equation]:
+def _bp3_bp4(l: int, l2: float, tr: Translator | None = None) -> list[Equation]:
+    """BP3 and BP4 of layer l: the weights W^l meet the activations a^{l-1}."""
     bp3 = Equation(rf"{dC_db(l, 'j')} = \frac{{1}}{{n}}\sum_i {delta_symbol(l, 'i', 'j')}",
                    eq_text(tr, "bp3"))
     latex = (rf"{dC_dW(l, 'j', 'k')} = \frac{{1}}{{n}}\sum_i {delta_symbol(l, 'i', 'j')}\, "
-             rf"{symbol('a', l, 'i', 'k')}")
-    caption = eq_text(tr, "bp4")
+             rf"{symbol('a', l - 1, 'i', 'k')}")
+    caption = eq_text(tr, "bp4", l=l, prev=l - 1)
     if l2:
         latex += rf" + \lambda\, {symbol('W', l, 'j', 'k')}"
         caption = sentences(caption, eq_text(tr, "l2_adds_w", l2=f"{l2:g}"))
@@ -60,7 +67,9 @@ def general(kind: str, layer: int | None, num_layers: int, activation_name: str,
             loss_name: str, *, l2: float = 0.0, tr: Translator | None = None) -> list[Equation]:
     """The symbolic equations of a phase, with the layer numbers filled in.
 
-    activation_name is the activation of weight layer ``layer`` (for the loss and
+    layer: the engine's weight-layer index i, as ``PhaseRecord.layer`` (0 … L−1); the
+    equations are written for layer l = i + 1 (see bp_view.notation).
+    activation_name is the activation of that layer (for the loss and
     update phases, the output activation); loss_name the network's loss.
     tr: an optional translator of the captions, ``tr(key, values)`` for a key of
     `TEXT`; without it the captions are in English.
@@ -74,12 +83,12 @@ def general(kind: str, layer: int | None, num_layers: int, activation_name: str,
         raise ValueError(f"layer must be 0 … {L - 1} for a {kind} phase, got {layer!r}")
 
     if kind == "forward":
-        l = layer
+        l = layer_of(layer)
         z_eq = Equation(
-            rf"{symbol('z', l, 'j')} = \sum_k {symbol('a', l, 'k')}\, {symbol('W', l, 'j', 'k')} "
-            rf"+ {symbol('b', l, 'j')}",
-            eq_text(tr, "weighted_input", l=l, next=l + 1))
-        return [z_eq, *_activation_eqs(act, l, l + 1, tr)]
+            rf"{symbol('z', l, 'j')} = \sum_k {symbol('W', l, 'j', 'k')}\, "
+            rf"{symbol('a', l - 1, 'k')} + {symbol('b', l, 'j')}",
+            eq_text(tr, "weighted_input", l=l, prev=l - 1))
+        return [z_eq, *_activation_eqs(act, l, tr)]
 
     if kind == "loss":
         mean = r"C = \frac{1}{n}\sum_i C_i"
@@ -92,18 +101,18 @@ def general(kind: str, layer: int | None, num_layers: int, activation_name: str,
                 Equation(mean, caption)]
 
     if kind == "update":
-        l = "l" if layer is None else layer
+        l = "l" if layer is None else layer_of(layer)
         return [Equation(rf"{symbol('W', l, 'j', 'k')} \leftarrow {symbol('W', l, 'j', 'k')} "
                          rf"- \eta\, {dC_dW(l, 'j', 'k')}",
                          eq_text(tr, "update_every" if layer is None else "update")),
                 Equation(rf"{symbol('b', l, 'j')} \leftarrow {symbol('b', l, 'j')} "
                          rf"- \eta\, {dC_db(l, 'j')}", eq_text(tr, "update_biases"))]
 
-    l = layer
+    l = layer_of(layer)
     eqs: list[Equation] = []
-    if l == L - 1:
+    if l == L:
         losses.check_pair(activation_name, loss_name)
-        d, a, y, z = delta_symbol(l, "j"), symbol("a", L, "j"), "y_j", symbol("z", l, "j")
+        d, a, y, z = delta_symbol(L, "j"), symbol("a", L, "j"), "y_j", symbol("z", L, "j")
         dCda = rf"\frac{{\partial C_i}}{{\partial {a}}}"
         if (loss_name, activation_name) == ("cross_entropy", "sigmoid"):
             eqs.append(Equation(
@@ -124,14 +133,14 @@ def general(kind: str, layer: int | None, num_layers: int, activation_name: str,
         else:
             sym = act.symbol
             eqs.append(Equation(rf"{d} = {dCda}\, {sym}'({z}) = ({a} - {y})\, {sym}'({z})",
-                                eq_text(tr, "bp1")))
+                                eq_text(tr, "bp1", L=L)))
             eqs.append(_derivative_eq(act, l, tr))
     else:
         sym = act.symbol
         eqs.append(Equation(
             rf"{delta_symbol(l, 'j')} = \left(\sum_k {symbol('W', l + 1, 'k', 'j')}\, "
             rf"{delta_symbol(l + 1, 'k')}\right) {sym}'({symbol('z', l, 'j')})",
-            eq_text(tr, "bp2", next=l + 1)))
+            eq_text(tr, "bp2", l=l, next=l + 1)))
         eqs.append(_derivative_eq(act, l, tr))
     return eqs + _bp3_bp4(l, l2, tr)
 

@@ -7,7 +7,9 @@ the app passes ``tr(key, values)``, which looks the key up, with its prefix (``f
 catalogue of the app is built from these tables (`english_catalogue`), so the English
 text is written only here; other languages translate the prefixed keys.
 
-Notation (a[l], z[l], delta[l], grad_w[l], η, LaTeX) is never translated.
+Notation (a^l, z^l, δ^l, W^l, η, LaTeX) is never translated.  Every layer number a
+template is given is a layer as bp_view.notation numbers them (input 0, then 1 … L),
+never an index into bp_core's lists.
 """
 
 from __future__ import annotations
@@ -35,61 +37,60 @@ FIGURE_TEXT: dict[str, str] = {
     "input_neuron_k": "input neuron k",
     "with_bias_title": "{w}, {b} (column b)",
     "with_bias_value": "{w} (column b: {b})",
+    # where a cell's number lives in bp_core, after r = net.backprop(X, Y) (bp_view.notation)
+    "engine_cell": "in the engine: {expr}",
     # the forward phase
-    "input_title": "a[0] = X (input)",
-    "cap_input": "a[0] = X, the input: one row per example, one column per input neuron.",
-    "cap_prev": "a[{l}], the activations coming into layer {l}: one row per example.",
-    "cap_weights": "W[{l}]: row j is a neuron of a[{next}], column k a neuron of a[{l}]; "
-                   "the last column b is the bias b[{l}].",
-    "cap_z": "z[{l}] = a[{l}] @ W[{l}].T + b[{l}]: the weighted input of each neuron, "
-             "for each example.",
-    "cap_a": "a[{next}] = {act}(z[{l}]): what layer {l} passes on.",
-    "cap_a_range": "a[{next}] = {act}(z[{l}]): what layer {l} passes on, on the fixed "
-                   "range {range}.",
+    "input_title": "a<sup>0</sup> = X (input)",
+    "cap_input": "a^0 = X, the input (layer 0): one row per example, one column per input neuron.",
+    "cap_prev": "a^{prev}, the activations of layer {prev} coming into layer {l}: one row per "
+                "example.",
+    "cap_weights": "W^{l}: row j is a neuron of layer {l}, column k a neuron of layer {prev}; the "
+                   "last column b is the bias b^{l}.",
+    "cap_z": "z^{l} = W^{l} a^{prev} + b^{l}: the weighted input of each neuron of layer {l}, for "
+             "each example.",
+    "cap_a": "a^{l} = {act}(z^{l}): what layer {l} passes on.",
+    "cap_a_range": "a^{l} = {act}(z^{l}): what layer {l} passes on, on the fixed range {range}.",
     # the loss phase
-    "output_sub": "a[L] (output)",
+    "output_sub": "a<sup>L</sup> (output)",
     "target_sub": "y (target)",
-    "output_target_title": "output a[L] and target y",
+    "output_target_title": "output a<sup>L</sup> and target y",
     "costs_title": "C_i per example; loss C = {loss}",
     "mean_plus_l2": "(mean C_i = {mean}, plus the L2 term)",
-    "cap_output": "The output a[L] beside the target y, one row per example, on one colour "
-                  "scale.",
+    "cap_output": "The output a^L beside the target y, one row per example, on one colour scale.",
     "cap_costs": "The cost of each example, {formula}; the loss C is their mean.",
     "cap_costs_l2": "The cost of each example, {formula}; the loss C is their mean plus the "
                     "L2 term.",
     # the backward phase
-    "delta_next_title": "delta[{next}] (from above)",
-    "cap_delta_next": "delta[{next}], the error already found one layer up.",
-    "cap_fprime": "f'(z[{l}]) = {act}'(z[{l}]): how much each neuron lets an error through "
-                  "(0 = none).",
-    "cap_bp2": "BP2: delta[{l}] = dC_i/dz[{l}], the error of layer {l}, sent back through "
-               "W[{next}] and scaled by f'(z[{l}]).",
-    "cap_bp1": "BP1: delta[{l}] = dC_i/dz[{l}] at the output; {why}.",
+    "delta_next_title": "δ<sup>{next}</sup> (from layer {next})",
+    "cap_delta_next": "δ^{next}, the error of layer {next}, found one step earlier.",
+    "cap_fprime": "f'(z^{l}) = {act}'(z^{l}): how much each neuron of layer {l} lets an error "
+                  "through (0 = none).",
+    "cap_bp2": "BP2: δ^{l} = ∂C_i/∂z^{l}, the error of layer {l}: δ^{next} sent back through "
+               "W^{next} and scaled by f'(z^{l}).",
+    "cap_bp1": "BP1: δ^{l} = ∂C_i/∂z^{l} at the output, layer {l}; {why}.",
     "why_matched": "f'(z) cancels for {loss} with a {act} output",
     "why_jacobian": "J is the softmax Jacobian, diag(a) − a a.T",
     "why_quadratic": "the quadratic cost's dC_i/da times f'(z)",
     "why_loss": "from the loss",
-    "cap_gradients": "BP4 and BP3: grad_w[{l}] = delta[{l}].T @ a[{l}] / n{l2}, and "
-                     "grad_b[{l}] = the mean of delta[{l}] over the batch as the last "
-                     "column b.",
+    "cap_gradients": "BP4 and BP3: ∂C/∂W^{l} = δ^{l} (a^{prev})ᵀ averaged over the batch{l2}, and "
+                     "∂C/∂b^{l} = the mean of δ^{l} over the batch, as the last column b.",
     # the update phase
     "before_title": "{w}, {b} before",
     "after_title": "{w}, {b} after",
     "largest_change": "(largest |change| {largest}, on W's colours)",
-    "cap_before": "Layer {l}: W[{l}] and b[{l}] before the update.",
-    "cap_change": "Layer {l}: the change −η·grad_w[{l}] and −η·grad_b[{l}] (column b), "
-                  "η = {eta}.",
-    "cap_after": "Layer {l}: W[{l}] and b[{l}] after the update; the three panels share "
-                 "one colour range.",
+    "cap_before": "Layer {l}: W^{l} and b^{l} before the update.",
+    "cap_change": "Layer {l}: the change −η·∂C/∂W^{l} and −η·∂C/∂b^{l} (column b), η = {eta}.",
+    "cap_after": "Layer {l}: W^{l} and b^{l} after the update; the three panels share one colour "
+                 "range.",
     # the network diagram
     "diagram_title": "weights (lines) and biases (fill)",
     "column_input": "input<br>({n})",
     "column_hidden": "hidden<br>({n})",
     "column_output": "output<br>({n})",
     "weight_row_column": "row j = {j}, column k = {k}",
-    "input_neuron_hover": "a[0] neuron {j} (input)",
-    "neuron_hover": "a[{l}] neuron {j}",
-    "not_drawn": "neurons {first}–{last} of a[{l}] not drawn",
+    "input_neuron_hover": "neuron {j} of layer 0 (input)",
+    "neuron_hover": "neuron {j} of layer {l}",
+    "not_drawn": "neurons {first}–{last} of layer {l} not drawn",
     # training curves
     "epoch": "epoch",
     "train_loss": "train loss",
@@ -113,8 +114,8 @@ FIGURE_TEXT: dict[str, str] = {
     "prediction": "pred {pred} / true {true}",
     "predictions_title": "predictions: {right} of {count} right",
     "neuron_n": "neuron {j}",
-    "weight_pixel": "W[0][j, pixel]",
-    "weight_images_title": "W[0] rows as 8×8 images",
+    "weight_pixel": "W<sup>1</sup>[j, pixel]",
+    "weight_images_title": "W<sup>1</sup> rows as 8×8 images",
     # gradient checks and gradient sizes
     "layer_n": "layer {l}",
     "pass": "pass",
@@ -131,7 +132,7 @@ FIGURE_TEXT: dict[str, str] = {
     "analytic": "analytic",
     "numeric": "numeric",
     "gradcheck_layer_title": "layer {l}: relative error, red fails",
-    "mean_abs_delta": "mean |delta[l]|",
+    "mean_abs_delta": "mean |δ^l|",
     "size": "size",
     "norms_title": "gradient size per layer",
 }
@@ -159,14 +160,15 @@ EQUATION_TEXT: dict[str, str] = {
     "softmax": "Softmax: the outputs are positive and add up to 1.",
     "activation": "Activation of neuron {j} in layer {layer}: {act} of its weighted input.",
     "derivative": "The derivative of {act}, written with a = f(z) where that is cheaper; "
-                  "here z = z[{l}].",
+                  "here z = z^{l}.",
     "bp3": "BP3: the bias gradient is the error, averaged over the n examples of the batch.",
-    "bp4": "BP4: the weight gradient is the error of neuron j times the activation of input "
-           "neuron k, averaged over the batch.",
-    "weighted_input": "Weighted input of neuron j in layer {next}: each activation of layer "
-                      "{l} times its weight, plus the bias; all at once, "
-                      "z[{l}] = a[{l}] W[{l}]ᵀ + b[{l}].",
-    "cost_example": "Cost of example i, {loss}; a_j is the output a[{L}] and y_j the target.",
+    "bp4": "BP4: the weight gradient is the error of neuron j of layer {l} times the "
+           "activation of neuron k of layer {prev}, averaged over the batch.",
+    "weighted_input": "Weighted input of neuron j in layer {l}: each activation of layer "
+                      "{prev} times its weight, plus the bias; all at once, "
+                      "z^{l} = W^{l} a^{prev} + b^{l}.",
+    "cost_example": "Cost of example i, {loss}; a_j is the output a^{L} of layer {L} and y_j "
+                    "the target.",
     "cost_batch": "The cost of the batch is the mean of the per-example costs.",
     "update": "Gradient descent: step each weight against its gradient, scaled by the "
               "learning rate η.",
@@ -180,10 +182,10 @@ EQUATION_TEXT: dict[str, str] = {
                           "derivative cancels against the derivative of −ln a, so δ = a − y.",
     "bp1_softmax": "BP1 with a softmax output: every output depends on every z, so the "
                    "error goes through the softmax Jacobian diag(a) − a aᵀ.",
-    "bp1": "BP1: the output error is how the cost changes with the output, times how the "
-           "output changes with z.",
-    "bp2": "BP2: the errors of layer {next} flow back through the weights that neuron j "
-           "feeds, times the slope of its activation.",
+    "bp1": "BP1: the output error δ^{L} is how the cost changes with the output a^{L}, "
+           "times how the output changes with z^{L}.",
+    "bp2": "BP2: the errors δ^{next} of layer {next} flow back through the weights W^{next} "
+           "that neuron j of layer {l} feeds, times the slope of its activation.",
     # filled-in equations (for_neuron)
     "slope": "Slope of {act} at neuron {j} of layer {layer}: {why}.",
     "weighted_input_filled": "Weighted input of neuron {j} in layer {layer}: activation "
@@ -202,8 +204,9 @@ EQUATION_TEXT: dict[str, str] = {
     "bp1_quadratic": "BP1: the output error is ∂C/∂a = a − y times the slope of the "
                      "activation, f'(z).",
     "bp1_other": "BP1: the output error.",
-    "bp2_filled": "BP2: the errors of layer {next} flow back through the weights leaving "
-                  "neuron {j}, then are scaled by the slope of its activation.",
+    "bp2_filled": "BP2: the errors δ^{next} of layer {next} flow back through the weights "
+                  "W^{next} leaving neuron {j} of layer {l}, then are scaled by the slope of "
+                  "its activation.",
     "bp3_one": "BP3: the bias gradient is the neuron's error (a batch of one example).",
     "bp3_many": "BP3: the bias gradient is the neuron's error averaged over the {n} examples.",
     "bp4_one": "BP4: the weight gradient is the error of neuron j times the activation "

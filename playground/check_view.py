@@ -8,6 +8,7 @@ import streamlit as st
 from bp_core import gradcheck
 from bp_core.gradcheck import TOLERANCE
 from bp_view import figures
+from bp_view.notation import layer as layer_of
 
 from . import controls, limits, work
 from .charts import show
@@ -35,14 +36,15 @@ def gradcheck_view() -> None:
     show(figures.gradcheck_figure(result, tr=fig_tr), key="gradcheck_bars")
     rows = [
         {
-            t("layer_label"): layer.layer,
+            t("layer_label"): layer_of(layer.layer),
             t("gradcheck_max_error"): f"{layer.max_error:.3e}",
             t("gradcheck_verdict"): t("pass") if layer.passed else t("fail"),
         }
         for layer in result.layers
     ]
     st.dataframe(rows, hide_index=True)
-    layer = st.selectbox(t("layer_label"), list(range(len(result.layers))), key="gradcheck_layer")
+    layer = st.selectbox(t("layer_label"), list(range(len(result.layers))), key="gradcheck_layer",
+                         format_func=lambda i: str(layer_of(i)))  # index i is layer i + 1
     show(
         figures.gradcheck_heatmaps(result, layer, tr=fig_tr),
         key="gradcheck_cells",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bp_core import PhaseRecord
+from bp_view.notation import layer
 
 
 @dataclass(frozen=True)
@@ -30,17 +31,18 @@ def sign(x: float) -> str:
 def question_for(record: PhaseRecord, batch_index: int, learning_rate: float) -> Question:
     """The question asked before this backward record is revealed."""
     delta = record.arrays["delta"]
+    l = layer(record.layer)  # the layer the question names; the engine's lists are 0-based
     if "y" in record.arrays and delta.shape[1] > 1:
         # At the output: which neuron's error is largest for example 0?
         magnitude = np.abs(delta[0])
         j = int(magnitude.argmax())
         return Question(
             "predict_largest_delta",
-            {"l": record.layer},
+            {"l": l},
             [str(n) for n in range(delta.shape[1])],
             str(j),
             "predict_largest_delta_why",
-            {"j": j, "value": f"{delta[0, j]:.6g}", "l": record.layer},
+            {"j": j, "value": f"{delta[0, j]:.6g}", "l": l},
         )
     # Otherwise: the sign of one weight's update, cell chosen from the batch number.
     grad_w = record.arrays["grad_w"]
@@ -50,12 +52,12 @@ def question_for(record: PhaseRecord, batch_index: int, learning_rate: float) ->
     update = -learning_rate * grad_w[j, k]
     return Question(
         "predict_update_sign",
-        {"l": record.layer, "j": j, "k": k},
+        {"l": l, "prev": l - 1, "j": j, "k": k},
         ["+", "−", "0"],
         sign(update),
         "predict_update_sign_why",
         {
-            "l": record.layer,
+            "l": l,
             "j": j,
             "k": k,
             "grad": f"{grad_w[j, k]:.6g}",

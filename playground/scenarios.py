@@ -53,6 +53,8 @@ def units_can_die(activation: str) -> bool:
 def dead_units(net: Network, X: np.ndarray) -> list[np.ndarray]:
     """For each hidden layer, a boolean per neuron: True if z ≤ 0 on every example.
 
+    out[i], (sizes[i+1],), is layer i + 1 (bp_view.notation): out[0] the first hidden one.
+
     Such a ReLU unit outputs 0 and has f'(z) = 0 everywhere, so its delta, and with
     it every gradient into it, is 0: it can no longer learn.
     """

@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from bp_core import losses
+from bp_view.notation import layer
 
 from . import config as cfg
 from . import controls, limits, params, session
@@ -173,7 +174,7 @@ def draw(param: Param, lang: str, disabled: bool) -> None:
                         value=None, disabled=disabled, help=help_text, persist_state=KEEP)
         for i in range(ss["n_hidden"]):
             ss.setdefault(f"hidden_{i}", params.HIDDEN_SLIDER_DEFAULT)
-            st.number_input(t("hidden_size_label", layer=i + 1), *param.bounds,
+            st.number_input(t("hidden_size_label", layer=layer(i)), *param.bounds,
                             key=f"hidden_{i}", value=None, disabled=disabled,
                             help=help_text if disabled else None, persist_state=KEEP)
         return

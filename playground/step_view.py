@@ -13,9 +13,10 @@ from __future__ import annotations
 import streamlit as st
 
 from bp_core import Diverged
-from bp_core.stepper import phase_label
 from bp_view import equations, figures
 from bp_view.heatmaps import panel_width
+from bp_view.notation import layer as layer_of
+from bp_view.notation import phase_label, phase_values
 
 from . import state
 from .charts import DIAGRAM_MAX_PX, diagram_highlight_css, show
@@ -62,7 +63,7 @@ def on_new_batch() -> None:
 
 # --- drawing -------------------------------------------------------------------
 def timeline_markdown(stepper) -> str:
-    """The phases of the pass, the current one highlighted: F0 F1 · Loss · B1 B0 · Update."""
+    """The phases of the pass, the current one highlighted: F1 F2 · Loss · B2 B1 · Update."""
     parts, previous_kind = [], None
     for index, (kind, layer) in enumerate(stepper.phases):
         label = phase_label(kind, layer)
@@ -117,7 +118,8 @@ def bar_ui(stepper) -> None:
 def update_layer_ui(net) -> int:
     """The update changes every layer; the learner looks at one at a time."""
     return st.selectbox(
-        t("layer_label"), list(range(net.num_layers)), index=net.num_layers - 1, key="update_layer"
+        t("layer_label"), list(range(net.num_layers)), index=net.num_layers - 1,
+        key="update_layer", format_func=lambda i: str(layer_of(i)),  # index i is layer i + 1
     )
 
 
@@ -236,6 +238,18 @@ def overview_ui(net) -> None:
         st.latex(equations.general(kind, layer, L, act, net.loss_name, tr=eq_tr)[0].latex)
 
 
+def phase_heading(record, num_layers: int) -> tuple[str, str]:
+    """The heading of a phase and the sentence under it, in the page's layer numbering."""
+    values = phase_values(record.kind, record.layer, num_layers)
+    return t(f"phase_{record.kind}_title", **values), t(f"phase_{record.kind}_what", **values)
+
+
+def howto_ui() -> None:
+    """How the page numbers layers, neurons and examples, once (bp_view.notation)."""
+    with st.expander(t("howto_expander"), expanded=False):
+        st.markdown(t("howto_text"))
+
+
 def capped(diagram):
     """The diagram no taller than DIAGRAM_MAX_PX, so that a tall one (digits' 64 inputs)
     does not push the panels under the fold.  Set in the figure, not as the chart's
@@ -272,6 +286,7 @@ def step_view() -> None:
     """
     net, stepper, config = visitor.net, visitor.stepper, visitor.config
     bar_ui(stepper)
+    howto_ui()  # closed, under the bar: the bar keeps its place
     state.show_messages()
     record = stepper.last
     left, right = st.columns([2, 1])
@@ -286,8 +301,9 @@ def step_view() -> None:
         overview_ui(net)
         return
     with left:
-        st.subheader(t(f"phase_{record.kind}_title", l=record.layer, label=record.label))
-        st.markdown(t(f"phase_{record.kind}_what", l=record.layer, next=(record.layer or 0) + 1))
+        title, what = phase_heading(record, net.num_layers)
+        st.subheader(title)
+        st.markdown(what)
         # Here, beside the diagram, rather than above the panels: the panels start at the
         # same height in every phase.
         layer = update_layer_ui(net) if record.kind == "update" else None

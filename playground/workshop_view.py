@@ -12,6 +12,7 @@ import streamlit as st
 
 from bp_core import datasets
 from bp_view import figures
+from bp_view.notation import layer
 from bp_view.slowdown_figure import slowdown_figure
 
 from . import controls, limits, scenarios, state, work
@@ -161,7 +162,7 @@ class _Pictures:
             st.write(
                 t(
                     "dead_units_line",
-                    l=l,
+                    l=layer(l),  # dead[0] is the first hidden layer, layer 1
                     dead=int(mask.sum()),
                     n=mask.size,
                     which=", ".join(map(str, mask.nonzero()[0])) or "—",

@@ -200,7 +200,8 @@ def test_equations_show_live_numbers():
     at = start({"data": "mazur", "hidden": "2", "act": "sigmoid", "out": "sigmoid",
                 "loss": "quadratic", "batch": "1", "lr": "0.5"})
     click(at, "step_next")
-    assert "z^{[0]}" in texts(at)
+    # the first phase computes layer 1 (input layer 0): heading and equations agree
+    assert "z^{[1]}" in texts(at) and "Forward F1: layer 1" in texts(at)
 
 
 def test_only_the_open_tab_runs():
@@ -221,7 +222,7 @@ def test_start_screen_shows_the_pass_at_a_glance():
     at = start({"hidden": "4-3", "act": "tanh"})
     formulas = [el.value.strip("$\n") for el in at.latex]
     assert len(formulas) == 5  # z, C_i, BP1, BP2, the update
-    assert formulas[0].startswith("z^{[0]}") and "leftarrow" in formulas[-1]
+    assert formulas[0].startswith("z^{[1]}") and "leftarrow" in formulas[-1]
     assert all("delta" in f for f in formulas[2:4])
     no_hidden = start({"hidden": "0", "data": "sine"})
     assert len(no_hidden.latex) == 4  # no BP2 without a hidden layer

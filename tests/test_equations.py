@@ -26,6 +26,7 @@ from bp_core.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from bp_core.stepper import phases
 from bp_view import equations
 from bp_view.equations import Equation, fmt, for_neuron, general, numbers
+from bp_view.latex import MAX_LINE_WIDTH, bracket, chain, pieces, width
 from bp_view.registry import delta_is_a_minus_y
 
 # --- helpers ------------------------------------------------------------------
@@ -43,7 +44,9 @@ def parse(text: str) -> float:
 
 
 def final(eq: Equation) -> float:
-    return parse(eq.latex.rsplit(" = ", 1)[1])
+    """The value an equation ends with, on its last line ("&= 0.5" or "= 0.5")."""
+    last = eq.latex.removesuffix(r"\end{aligned}")
+    return parse(re.split(r" &?= ", last)[-1])
 
 
 def nine(x: float) -> float:
@@ -82,6 +85,7 @@ KATEX_MACROS = {
     "eta", "lambda", "times", "qquad", "quad", "text", "odot", "top", "le", "ge", "lt", "gt",
     "big", "Big", "bigl", "bigr", "infty", "sqrt", "alpha", "beta", "epsilon", "nabla",
     "operatorname", "mathbf", "boldsymbol", "in", "mid", "|", ",", ";", "!", " ",
+    "begin", "end", "\\",  # \begin{aligned} … \\ … \end{aligned}: an equation on several lines
 }
 
 
@@ -169,7 +173,9 @@ def test_mazur_hidden_delta_and_w1(mazur):
     assert shows([delta], "0.036350306")      # ∂E_total/∂out_h1
     assert shows([slope], "0.241300709")      # ∂out_h1/∂net_h1
     assert shows([grad_w], "0.000438568")     # ∂E/∂w1
-    assert r"0.4 \cdot 0.138498562 + 0.5 \cdot (-0.0380982365)" in delta.latex
+    # the sum of BP2 over the two output neurons, its terms across two aligned lines
+    assert re.search(r"0.4 \\cdot 0.138498562 (\\\\ &\\qquad )?\+ 0.5 \\cdot \(-0.0380982365\)",
+                     delta.latex)
     nums = numbers(mazur["B0"], 0, k=0)
     assert nums["(delta[1] @ W[1])[0,0]"] == pytest.approx(0.036350306, abs=1e-9)
 
@@ -318,7 +324,8 @@ def test_matched_pair_writes_a_minus_y(big):
     delta = for_neuron(recs["B1"], 4, example=2, activation_name="softmax",
                        loss_name="log_likelihood")[0]
     A = recs["B1"].arrays
-    assert delta.latex.startswith(r"\delta^{[1]}_{4} = a^{[2]}_{4} - y_{4} = ")
+    # layer 2 is the output layer of 12-3-10: δ^[2] = a^[2] − y
+    assert delta.latex.startswith(r"\delta^{[2]}_{4} = a^{[2]}_{4} - y_{4} = ")
     assert final(delta) == pytest.approx(nine(A["a"][2, 4] - A["y"][2, 4]), rel=1e-15)
     assert "cancels" in delta.caption
 
@@ -482,3 +489,118 @@ def test_translated_sentences_join_without_a_space_after_chinese_punctuation(big
     english = for_neuron(recs["F0"], 1, example=6, activation_name="tanh")[0]
     assert english.caption.startswith("Weighted input of neuron 1 in layer 1") and \
         ". Example i = 6 of 7. The sum has 12 terms" in english.caption
+
+
+# --- no equation wider than its box ----------------------------------------------------
+def lines(eq: Equation) -> list[str]:
+    """The lines an equation is drawn on: one, or the rows of its aligned block."""
+    body = eq.latex.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
+    return body.split(r" \\ ")
+
+
+def drawn_width(eq: Equation) -> int:
+    """The widest line in `width` units; a row after the first starts where the first
+    row's "=" is, so it is indented by the width of what stands left of that "="."""
+    rows = lines(eq)
+    indent = width(rows[0].split("&", 1)[0]) if len(rows) > 1 else 0
+    return max([width(rows[0]), *(indent + width(row) for row in rows[1:])])
+
+
+def app_runs():
+    """A pass of each network the playground's scenarios step: digits 64-16-8-10 (a
+    mini-batch of 32, three output pairs, with and without L2), xor 2-4-2-1, Mazur."""
+    digits = datasets.digits(n=64)
+    xor = datasets.xor(n=16)
+    for sizes, data, hidden, out, loss, l2 in [
+        ([64, 16, 8, 10], digits, "sigmoid", "softmax", "log_likelihood", 0.01),
+        ([64, 16, 8, 10], digits, "tanh", "sigmoid", "cross_entropy", 0.0),
+        ([64, 16, 8, 10], digits, "relu", "softmax", "quadratic", 0.0),
+        ([2, 4, 2, 1], xor, "tanh", "sigmoid", "quadratic", 0.0),
+        ([2, 4, 2, 1], xor, "tanh", "sigmoid", "quadratic", 0.1),
+    ]:
+        net = Network(sizes, activation=hidden, output_activation=out, loss=loss, seed=0)
+        Y = data.Y if data.Y.shape[1] == sizes[-1] else np.eye(10)[data.Y.argmax(1)]
+        yield Stepper(net, data.X[:32], Y[:32], 0.5, l2=l2).run()
+    net, data = datasets.mazur_network(), datasets.mazur()
+    yield Stepper(net, data.X, data.Y, 0.5).run()
+    yield Stepper(net, data.X, data.Y, 0.5, update_biases=False).run()
+
+
+def app_equations():
+    """(record, equation, the record's value it must end with) for neurons at both ends
+    of each layer, the first and the last example, and every update layer."""
+    for records in app_runs():
+        L = records[0].num_layers
+        for rec in records:
+            n_out = rec.sizes[L if rec.layer is None else rec.layer + 1]
+            n_in = rec.sizes[L - 1 if rec.layer is None else rec.layer]
+            batch = rec.arrays["a" if rec.kind == "loss" else "W_before0" if
+                               rec.kind == "update" else "z"].shape[0]
+            examples = [0] if rec.kind == "update" else sorted({0, batch - 1})
+            for layer in range(L) if rec.kind == "update" else [None]:
+                if layer is not None:
+                    n_out, n_in = rec.sizes[layer + 1], rec.sizes[layer]
+                for j in sorted({0, n_out - 1}):
+                    for i in examples:
+                        k = n_in - 1
+                        nums = numbers(rec, j, example=i, k=k, layer=layer)
+                        for eq in for_neuron(rec, j, example=i, k=k, layer=layer):
+                            yield rec, eq, nums[eq.result]
+
+
+def test_no_filled_in_equation_is_wider_than_the_budget():
+    checked = wrapped = 0
+    for rec, eq, value in app_equations():
+        assert drawn_width(eq) <= MAX_LINE_WIDTH, (rec.kind, rec.layer, eq.latex)
+        # its value is the last thing drawn, on a line within the budget
+        assert lines(eq)[-1].endswith(f"= {fmt(value)}"), eq.latex
+        checked += 1
+        wrapped += eq.latex.startswith(r"\begin{aligned}")
+    assert checked > 400 and wrapped > 100  # the long ones were there, and were wrapped
+
+
+def test_the_width_counts_glyphs():
+    assert width(r"\delta^{[2]}_{0}") == 5 and width(r"0.5 \cdot (-0.25)") == 13
+    assert width(r"\bigl(1 + 2\bigr)") == 7 and width(r"&\qquad + 1") == 6
+
+
+def test_a_long_chain_is_broken_only_between_pieces():
+    terms = [f"{k}.123456789 \\cdot 0.987654321" for k in range(5)]
+    latex = chain("x", ["y", bracket(pieces(terms, 5, 8)), "0.5"], budget=40)
+    rows = latex.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r" \\ ")
+    assert rows[0] == "x &= y"  # the symbolic step, then one term a row, then the value
+    assert [row.removeprefix(r"&\qquad ").removeprefix("&= ") for row in rows[1:]] == [
+        r"\bigl(0.123456789 \cdot 0.987654321", r"+ 1.123456789 \cdot 0.987654321",
+        r"+ 2.123456789 \cdot 0.987654321", r"+ 3.123456789 \cdot 0.987654321",
+        r"+ 4.123456789 \cdot 0.987654321\bigr) = 0.5"]
+    assert chain("x", ["y", "0.5"]) == "x = y = 0.5"  # what fits stays on one line
+
+
+MEASURE_SCRIPT = """(eqs) => eqs.map(s => {
+  const box = document.createElement('div');
+  box.style.display = 'inline-block';
+  katex.render(s, box, {displayMode: true, throwOnError: true});
+  document.body.appendChild(box);
+  const px = box.querySelector('.katex-html').getBoundingClientRect().width;
+  box.remove();
+  return px;
+})"""
+
+
+@pytest.mark.browser
+def test_katex_draws_every_filled_in_equation_within_the_box(page):
+    """In Chromium, with KaTeX's own CSS at Streamlit's 16 px: at most 560 px, inside
+    the 640 px the equations get at 1024 px with the sidebar open (946 px at 1440)."""
+    import os
+    from pathlib import Path
+    dist = Path(os.environ.get("NODE_PATH", "build/katex/node_modules")) / "katex" / "dist"
+    if not (dist / "katex.min.js").exists():
+        pytest.skip("the katex package is not installed (set NODE_PATH to use it)")
+    page.set_content("<!DOCTYPE html><html><head><style>"
+                     + (dist / "katex.min.css").read_text() + "</style><script>"
+                     + (dist / "katex.min.js").read_text()
+                     + "</script></head><body style='font-size:16px'></body></html>")
+    eqs = [eq.latex for _, eq, _ in app_equations()]
+    widths = page.evaluate(MEASURE_SCRIPT, eqs)
+    widest = max(zip(widths, eqs))
+    assert widest[0] <= 560, widest

@@ -26,9 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "tests" / "exercise_solutions"
 STUBS = ROOT / "exercises"
 # bp_core's notation (bp_core/network.py), which every stub's docstring must state.
-NOTATION = ["a[0] = X", "z[l] = a[l] @ W[l].T + b[l]", "a[l+1] = f(z[l])",
-            "delta[l] = ∂C_i/∂z[l]", "grad_w[l] = delta[l].T @ a[l] / n",
-            "grad_b[l] = mean over rows of delta[l]", "(batch, n_{l+1})", "(n_{l+1}, n_l)"]
+# The page's numbering (bp_view.notation): input layer 0, layers 1 .. L; and the code's.
+NOTATION = ["a^0 = X", "z^l = a^{l-1} (W^l)ᵀ + b^l", "a^l = f(z^l)", "δ^l = ∂C_i/∂z^l",
+            "∂C/∂W^l = (δ^l)ᵀ a^{l-1} / n", "∂C/∂b^l = mean over rows of δ^l", "(batch, n_l)",
+            "(n_l, n_{l-1})", "Layer l is weights[l-1]", "but activations[l]"]
 
 
 def run_checks(*args: str, solutions: Path | None = None) -> subprocess.CompletedProcess:

@@ -207,8 +207,11 @@ def test_forward_panels_draw_the_record(small):
         assert_same(wb.data[0].z, np.column_stack([A["W"], A["b"]]))
         assert list(wb.data[0].x)[-1] == "b"
         assert is_signed(wb.data[0])
-        assert z.layout.title.text == f"z[{l}] = a[{l}] @ W[{l}].T + b[{l}]"
-        assert a.layout.title.text == f"a[{l + 1}] = sigmoid(z[{l}])"
+        # engine index l is layer l + 1 on the page (bp_view.notation)
+        n = l + 1
+        assert z.layout.title.text == (f"z<sup>{n}</sup> = W<sup>{n}</sup> a<sup>{l}</sup> "
+                                       f"+ b<sup>{n}</sup>")
+        assert a.layout.title.text == f"a<sup>{n}</sup> = sigmoid(z<sup>{n}</sup>)"
     # a[0] = X is an input, not an activation: always signed
     assert is_signed(panels(rec["F0"])[0].data[0])
     # a[1] of a sigmoid hidden layer: bounded, as the record says (or the caller); a
@@ -294,7 +297,8 @@ def test_backward_panels(small):
             assert "BP2" in figures.phase_figures(rec[f"B{l}"], "sigmoid")[2][0]
         else:
             assert len(figs) == 3
-            assert figs[-2].layout.title.text == f"delta[{l}] = (a[{l + 1}] − y) ⊙ f'(z[{l}])"
+            assert figs[-2].layout.title.text == (f"δ<sup>{l + 1}</sup> = (a<sup>{l + 1}</sup> − y)"
+                                                  f" ⊙ f'(z<sup>{l + 1}</sup>)")
 
 
 def test_backward_output_with_softmax_and_log_likelihood():
@@ -306,7 +310,7 @@ def test_backward_output_with_softmax_and_log_likelihood():
     stepper.step(), stepper.step()
     figs = panels(stepper.step(), "softmax", "log_likelihood")
     assert len(figs) == 2  # no f'(z) for softmax: its delta comes from the loss
-    assert figs[0].layout.title.text == "delta[0] = a[1] − y"
+    assert figs[0].layout.title.text == "δ<sup>1</sup> = a<sup>1</sup> − y"
 
 
 def test_update_panels_share_a_range_per_layer(small):

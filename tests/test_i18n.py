@@ -27,6 +27,7 @@ from bp_core import Network, PhaseRecord, Stepper, datasets, train
 from bp_core.stepper import phases
 from bp_core.train import History
 from bp_view import equations, figures
+from bp_view.notation import phase_values
 from bp_view.text import english_catalogue
 from playground import app_main, i18n, params, predict
 from playground import config as cfg
@@ -314,8 +315,9 @@ def test_literal_calls_pass_every_placeholder(lang):
 @pytest.mark.parametrize("lang", sorted(CATALOGUES))
 def test_phase_texts_format_with_what_the_step_view_passes(lang):
     for kind in PHASE_KINDS:
-        title = t(f"phase_{kind}_title", lang=lang, l=2, label="B2")
-        what = t(f"phase_{kind}_what", lang=lang, l=2, next=3)
+        values = phase_values(kind, None if kind in ("loss", "update") else 1, 3)
+        title = t(f"phase_{kind}_title", lang=lang, **values)
+        what = t(f"phase_{kind}_what", lang=lang, **values)
         assert "{" not in title + what
 
 
@@ -391,6 +393,7 @@ def words_in(text: str) -> set[str]:
     text = re.sub(r"<[^>]*>", " ", text)        # HTML of titles and hovers
     text = re.sub(r"%\{[^}]*\}", " ", text)      # Plotly's %{x:.3g}
     text = re.sub(r"⟦\w+⟧", " ", text)          # the marker translator's keys
+    text = re.sub(r"\b(?:r|net|rec)\.[^<›]*", " ", text)  # Python: r.activations[0][1, 2]
     return {w.lower() for w in WORD.findall(text) if "_" not in w}
 
 
@@ -418,11 +421,11 @@ def test_bp_view_templates_are_translated_with_the_same_placeholders(prefix):
 
 
 def test_translators_use_the_session_language(monkeypatch):
-    assert eq_tr("bp2", {"next": 2}) == equations.TEXT["bp2"].format(next=2)
+    assert eq_tr("bp2", {"l": 1, "next": 2}) == equations.TEXT["bp2"].format(l=1, next=2)
     assert fig_tr("layer_n", {"l": 1}) == figures.TEXT["layer_n"].format(l=1)
     assert fig_tr("diagram_title", {}) == figures.TEXT["diagram_title"]
     monkeypatch.setattr(i18n, "current_language", lambda: "zh")
-    assert eq_tr("bp2", {"next": 2}) == ZH["eq_bp2"].format(next=2)
+    assert eq_tr("bp2", {"l": 1, "next": 2}) == ZH["eq_bp2"].format(l=1, next=2)
     assert fig_tr("layer_n", {"l": 1}) == ZH["fig_layer_n"].format(l=1)
 
 
@@ -603,7 +606,8 @@ def test_spot_checks_of_translated_equation_captions():
                                 loss_name="cross_entropy", tr=marker)
     assert back[0].caption.startswith("⟦bp1_cancels⟧") and "⟦example_note⟧" in back[0].caption
     update = equations.for_neuron(recs["Update"], 0, k=1, layer=0, tr=marker)
-    assert update[0].caption == "⟦update_weight⟧‹0›‹1›‹0›‹0.5›"
+    # weight layer 0 of the engine is layer 1 on the page (bp_view.notation)
+    assert update[0].caption == "⟦update_weight⟧‹0›‹1›‹1›‹0.5›"
 
 
 @pytest.mark.parametrize("prefix", sorted(BP_MODULES))
