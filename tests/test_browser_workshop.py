@@ -50,6 +50,8 @@ def test_mazur_scenario_shows_the_posts_numbers(page: Page, app_url: str, screen
     expect(table).to_contain_text("0.00043856")           # dE/dw1 (post: 0.000438568)
     click(page, "step_next")   # the update
     expect(status).to_contain_text("phase 6 of 6")
+    # The status is in the control bar, drawn before the table: wait for the update's rows.
+    expect(table).to_contain_text("0.3589164")           # w5 after the update
     # The post prints 8 or 9 decimals; the page 9 significant digits. Each of the page's
     # numbers must round to the post's.
     shown = table_values(page)
