@@ -244,3 +244,16 @@ def test_an_exception_outside_the_tutorial_is_the_harness():
 def test_is_supported():
     assert bughunt.is_supported(datasets.mazur_network())
     assert not bughunt.is_supported(Network([2, 3, 1], activation="tanh"))
+
+
+def test_batch_check_is_bp_cores_one_check():
+    """X and Y of different lengths: the engine and train_buggy say what bp_core says."""
+    X, Y = np.zeros((3, 2)), np.zeros((2, 2))
+    with pytest.raises(ValueError) as core:
+        datasets.mazur_network().batch(X, Y)
+    with pytest.raises(ValueError) as engine:
+        mazur_engine().backprop_batch(X, Y)
+    with pytest.raises(ValueError) as trained:
+        train_buggy(datasets.MAZUR_WEIGHTS, datasets.MAZUR_BIASES, (), X, Y, epochs=1)
+    assert str(engine.value) == str(trained.value) == str(core.value) == \
+        "X has 3 examples but Y has 2"

@@ -270,3 +270,9 @@ def test_compare_bounded_says_when_the_child_dies_without_a_result(tmp_path):
     net, data = datasets.mazur_network(), datasets.mazur()
     with pytest.raises(RuntimeError, match="exit code 3"):
         _bounded("ex2_output_delta", path, net, data.X, data.Y)
+
+
+def test_compare_checks_the_batch_as_bp_core_does():
+    net, data = datasets.mazur_network(), datasets.mazur()
+    with pytest.raises(ValueError, match="^X has 1 examples but Y has 2$"):
+        compare("ex1_forward", SOLUTIONS / "ex1_forward.py", net, data.X[:1], np.zeros((2, 2)))

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from bp_core.budget import Budget, OutOfBudget
-from bp_core.network import Network, as_batch
+from bp_core.batch import check_batch
+from bp_core.network import Network
 
 from . import tracebacks
 from .tutorial_code import DEFECT_IDS, check_defects, render_source
@@ -138,7 +139,7 @@ class BuggyNetwork:
         Exceptions from the tutorial code propagate unchanged; `WrongShape` is raised
         if a gradient comes back with a shape other than its parameter's.
         """
-        X, Y = _batch(X, Y, self.sizes)
+        X, Y = check_batch(X, Y, self.sizes[0], self.sizes[-1])
         # Accumulated as update_mini_batch does: nb + dnb, numpy broadcasting and all.
         sum_b = [np.zeros(b.shape) for b in self.net.biases]
         sum_w = [np.zeros(w.shape) for w in self.net.weights]
@@ -173,14 +174,6 @@ def backprop_batch(net_like, X, Y, defects=None) -> BatchGradients:
     return BuggyNetwork(net_like.weights, net_like.biases, defects).backprop_batch(X, Y)
 
 
-def _batch(X, Y, sizes) -> tuple[Array, Array]:
-    X = as_batch(X, sizes[0])
-    Y = as_batch(Y, sizes[-1], "Y")
-    if X.shape[0] != Y.shape[0]:
-        raise ValueError(f"X has {X.shape[0]} rows but Y has {Y.shape[0]}")
-    return X, Y
-
-
 def is_supported(net: Network) -> bool:
     """True if Nielsen's engine computes the same thing as ``net``: sigmoid, quadratic."""
     return (net.activation == "sigmoid" and net.output_activation == "sigmoid"
@@ -205,7 +198,7 @@ def train_buggy(weights, biases, defects, X, Y, epochs: int = DEFAULT_EPOCHS,
     its arguments; exceptions from the tutorial code propagate.
     """
     judge = sigmoid_network(weights, biases)  # copies; also validates the parameters
-    X, Y = _batch(X, Y, judge.sizes)
+    X, Y = judge.batch(X, Y)
     engine = BuggyNetwork(judge.weights, judge.biases, defects)
     losses: list[float] = []
     for _ in range(epochs):

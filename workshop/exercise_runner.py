@@ -31,7 +31,8 @@ import numpy as np
 
 from bp_core import Budget
 from bp_core import activations as acts
-from bp_core.network import Network, as_batch
+from bp_core.batch import check_batch
+from bp_core.network import Network
 
 from . import tracebacks
 
@@ -185,8 +186,7 @@ def compare(name: str, module_path: str | Path, net: Network, X, Y,
     exercise = EXERCISES.get(name)
     if exercise is None:
         raise ValueError(f"unknown exercise {name!r}; choose one of {', '.join(EXERCISES)}")
-    X = as_batch(X, net.sizes[0])
-    Y = as_batch(Y, net.sizes[-1], "Y")
+    X, Y = check_batch(X, Y, net.sizes[0], net.sizes[-1])
     result: dict = {"name": name, "function": exercise.function, "error": None,
                     "not_implemented": False, "diffs": {}, "problems": [], "max_diff": None,
                     "passed": False, "notes": [], "note_keys": [], "problem_keys": []}
