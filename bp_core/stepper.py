@@ -102,7 +102,9 @@ class PhaseRecord:
       forward:  a_prev (n, n_in), W (n_out, n_in), b (n_out,), z (n, n_out), a (n, n_out)
       loss:     a (n, n_out), y (n, n_out), z (n, n_out), costs (n,), loss ()
       backward: z, fprime (n, n_out) [f'(z), absent for a softmax output],
-                delta (n, n_out), a_prev (n, n_in), grad_w (n_out, n_in), grad_b (n_out,);
+                delta (n, n_out), a_prev (n, n_in), W (n_out, n_in) [the weights the
+                gradient's λ·W used: forward l's W, one array], grad_w (n_out, n_in),
+                grad_b (n_out,);
                 at the output also a, y; below it delta_next (n, sizes[l+2]) and
                 W_next (sizes[l+2], n_out)
       update:   for every layer l, W_before{l}, b_before{l}, grad_w{l}, grad_b{l},
@@ -429,7 +431,7 @@ class Stepper:
         if fprime is not None:
             arrays["fprime"] = fprime
         grad_w, grad_b = phase.gradients(delta, a_prev, self._W[l], self._l2)
-        arrays.update(delta=delta, a_prev=a_prev, grad_w=grad_w, grad_b=grad_b)
+        arrays.update(delta=delta, a_prev=a_prev, W=self._W[l], grad_w=grad_w, grad_b=grad_b)
 
         def commit():
             self._delta[l], self._grad[l] = delta, (grad_w, grad_b)

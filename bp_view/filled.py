@@ -384,18 +384,23 @@ def _gradients(rec: PhaseRecord, j: int, k: int, l2: float, out: _Out) -> None:
         filled = bracket(pieces(pair, n, MAX_BATCH_TERMS), before=mean_prefix(n))
         caption = sentences(out.text("bp4_many", n=n), many)
     steps: list = [symbolic, filled]
-    l2_part = gw - mean
-    if l2 or abs(l2_part) > 1e-12 * max(abs(gw), abs(mean)):
-        # The record's grad_w includes λW: show the mean and the L2 term apart.
+    if l2 and "W" in A:
+        # λ·W[l] with the record's own W (the weights forward l used), checked like the mean.
+        w = out.num(f"W[{l}][{j},{k}]", A["W"][j, k])
+        l2_part = out.num(f"l2_term[{l}][{j},{k}]", l2 * w)
+        _check(mean + l2_part, gw, scale + abs(l2_part), gw_key)
         steps[0] += rf" + \lambda\, {symbol('W', layer, j, k)}"
-        if l2:
-            w = out.num(f"W[{l}][{j},{k}]", l2_part / l2)
-            steps[1] = [*filled, rf"+ {fmt(out.num('l2', l2))} \cdot {fmt_factor(w)}"]
-            caption = sentences(caption, out.text("l2_recovered", l2=f"{l2:g}"))
-        else:
-            caption = sentences(caption, out.text("l2_in_record"))
+        steps[1] = [*filled, rf"+ {fmt(out.num('l2', l2))} \cdot {fmt_factor(w)}"]
+        caption = sentences(caption, out.text("l2_adds_w", l2=f"{l2:g}"))
+        steps.append(f"{fmt(out.num(f'mean(delta*a)[{l}][{j},{k}]', mean))} "
+                     f"{signed_term(l2_part)}")
+    elif l2 or abs(gw - mean) > 1e-12 * max(abs(gw), abs(mean)):
+        # A record built by hand without its W, whose grad_w includes λW: the mean and
+        # what the record adds to it, apart (W itself is not worked back out).
+        steps[0] += rf" + \lambda\, {symbol('W', layer, j, k)}"
+        caption = sentences(caption, out.text("l2_in_record"))
         steps.append(rf"{fmt(out.num(f'mean(delta*a)[{l}][{j},{k}]', mean))} "
-                     rf"{signed_term(out.num(f'l2_term[{l}][{j},{k}]', l2_part))}")
+                     rf"{signed_term(out.num(f'l2_term[{l}][{j},{k}]', gw - mean))}")
     else:
         _check(mean, gw, scale, gw_key)
     out.chain(dC_dW(layer, j, k), [*steps, fmt(gw)], caption, gw_key)

@@ -213,7 +213,6 @@ EQUATION_TEXT: dict[str, str] = {
                "feeding it through this weight (a batch of one example).",
     "bp4_many": "BP4: the weight gradient is error times incoming activation, averaged over "
                 "the {n} examples.",
-    "l2_recovered": "L2 adds λW, λ = {l2} (W recovered from the record).",
     "l2_in_record": "The record's gradient includes the L2 term λW.",
     "update_weight": "Gradient descent on weight ({j}, {k}) of layer {l}: a step of size "
                      "η = {eta} against its gradient.",

@@ -97,7 +97,7 @@ def test_phase_order_and_record_shapes(setup):
         elif kind == "backward":
             n_in, n_out = sizes[layer], sizes[layer + 1]
             want = {"z": (n, n_out), "delta": (n, n_out), "a_prev": (n, n_in),
-                    "grad_w": (n_out, n_in), "grad_b": (n_out,)}
+                    "W": (n_out, n_in), "grad_w": (n_out, n_in), "grad_b": (n_out,)}
             if not (layer == L - 1 and net.output_activation == "softmax"):
                 want["fprime"] = (n, n_out)
             if layer == L - 1:

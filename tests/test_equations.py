@@ -604,3 +604,19 @@ def test_katex_draws_every_filled_in_equation_within_the_box(page):
     widths = page.evaluate(MEASURE_SCRIPT, eqs)
     widest = max(zip(widths, eqs))
     assert widest[0] <= 560, widest
+
+
+def test_bp4_reads_w_from_the_record_and_checks_it():
+    """The λW term uses the record's own W (forward's, one array), never grad_w worked
+    backwards: a record whose W does not give its grad_w is refused."""
+    l2 = 0.1
+    net = Network([2, 3, 1], activation="tanh", seed=4)
+    X, Y = [[0.3, -0.2], [0.1, 0.9]], [[1.0], [0.0]]
+    recs = {rec.label: rec for rec in Stepper(net, X, Y, 0.5, l2=l2).run()}
+    b1 = recs["B1"]
+    assert b1.arrays["W"] is recs["F1"].arrays["W"]
+    assert numbers(b1, 0, k=2)["W[1][0,2]"] == b1.arrays["W"][0, 2]
+    wrong = PhaseRecord(b1.kind, b1.layer, b1.index, {**b1.arrays, "W": b1.arrays["W"] + 1.0},
+                        b1.settings)
+    with pytest.raises(ValueError, match="grad_w"):
+        for_neuron(wrong, 0, k=2)
