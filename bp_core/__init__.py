@@ -20,11 +20,11 @@ from .gradcheck import GradcheckResult, gradcheck
 from .init import INITS
 from .losses import LOSSES
 from .network import BackpropResult, Network
-from .stepper import Diverged, LayerUpdate, PassSettings, PhaseRecord, Stepper
+from .stepper import Diverged, LayerUpdate, PassSettings, PhaseRecord, Stepper, outline
 from .train import History, TrainResult, train
 
 __all__ = ["ACTIVATIONS", "HIDDEN_ACTIVATIONS", "INITS", "LOSSES", "OUTPUT_ACTIVATIONS",
            "BackpropResult", "Budget", "Dataset", "Diverged", "GradcheckResult", "History",
            "LayerUpdate", "Network", "OutOfBudget", "PassSettings", "PhaseRecord", "Stepper",
            "TrainResult", "activations", "batch", "datasets", "gradcheck", "limits", "losses",
-           "phases", "serialise", "train"]
+           "outline", "phases", "serialise", "train"]

@@ -190,6 +190,14 @@ def phases(num_layers: int) -> list[tuple[str, int | None]]:
     return list(_phases(num_layers))
 
 
+def outline(settings: PassSettings) -> list[PhaseRecord]:
+    """The records of a pass before it runs: kind, layer, index and ``settings``, with
+    no arrays.  Enough for what depends only on the network and the settings (the
+    symbolic equations); pure."""
+    return [PhaseRecord(kind, layer, i, {}, settings)
+            for i, (kind, layer) in enumerate(_phases(len(settings.sizes) - 1))]
+
+
 @functools.lru_cache(maxsize=64)
 def _phases(L: int) -> tuple[tuple[str, int | None], ...]:
     return tuple([("forward", l) for l in range(L)] + [("loss", None)]
@@ -325,6 +333,10 @@ class Stepper:
                 tuple(net.sizes), net.activation, net.output_activation, net.loss_name,
                 self._learning_rate, self._l2, self._update_biases)
         return self._settings
+
+    def outline(self) -> list[PhaseRecord]:
+        """Every phase of this pass as a record without arrays (see `outline`)."""
+        return outline(self.settings)
 
     # --- progress -----------------------------------------------------------
     @property

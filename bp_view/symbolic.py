@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bp_core import activations as acts
 from bp_core import losses
+from bp_core.stepper import PhaseRecord
 
 from .latex import (
     KINDS,
@@ -63,20 +64,31 @@ def _bp3_bp4(l: int, l2: float, tr: Translator | None = None) -> list[Equation]:
     return [bp3, Equation(latex, caption)]
 
 
-def general(kind: str, layer: int | None, num_layers: int, activation_name: str,
-            loss_name: str, *, l2: float = 0.0, tr: Translator | None = None) -> list[Equation]:
-    """The symbolic equations of a phase, with the layer numbers filled in.
+def general(record: PhaseRecord, *, layer: int | None = None,
+            tr: Translator | None = None) -> list[Equation]:
+    """The symbolic equations of ``record``'s phase, with the layer numbers filled in.
 
-    layer: the engine's weight-layer index i, as ``PhaseRecord.layer`` (0 … L−1); the
-    equations are written for layer l = i + 1 (see bp_view.notation).
-    activation_name is the activation of that layer (for the loss and
-    update phases, the output activation); loss_name the network's loss.
-    tr: an optional translator of the captions, ``tr(key, values)`` for a key of
-    `TEXT`; without it the captions are in English.
+    The record says everything: its kind and weight layer i (engine index 0 … L−1,
+    written as layer l = i + 1, see bp_view.notation), L, the activation of its layer,
+    the loss and λ.  A record of a pass not yet run will do (``Stepper.outline()``);
+    one built without settings raises ValueError.  layer: for an update record, the
+    weight layer to write the step for (default: every layer, W^{[l]}); ignored by the
+    other kinds.  tr: an optional translator of the captions, ``tr(key, values)`` for
+    a key of `TEXT`; without it the captions are in English.
     """
+    if record.settings is None:
+        raise ValueError("general needs a record that carries its settings (a Stepper's "
+                         "record, or one of Stepper.outline())")
+    kind, L = record.kind, record.num_layers
+    if kind == "update":
+        if layer is not None and not (isinstance(layer, int) and 0 <= layer < L):
+            raise ValueError(f"layer must be 0 … {L - 1} for an update, got {layer!r}")
+        activation_name = record.output_activation
+    else:
+        layer, activation_name = record.layer, record.activation
+    loss_name, l2 = record.loss_name, record.l2
     act = acts.get(activation_name)
     loss = losses.get(loss_name)
-    L = num_layers
     if kind not in KINDS:
         raise ValueError(f"unknown phase kind {kind!r}; choose one of {', '.join(KINDS)}")
     if kind in ("forward", "backward") and not (isinstance(layer, int) and 0 <= layer < L):

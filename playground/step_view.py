@@ -164,9 +164,7 @@ def panels_ui(record, net, config, layer: int | None = None) -> None:
 def equations_ui(record, net, config, update_layer: int | None = None) -> None:
     act = activation_of(record, net)
     st.markdown(f"**{t('equations_header')}**")
-    for eq in equations.general(
-        record.kind, record.layer, net.num_layers, act, net.loss_name, tr=eq_tr
-    ):
+    for eq in equations.general(record, tr=eq_tr):
         st.latex(eq.latex)
         if eq.caption:
             st.caption(eq.caption)
@@ -219,23 +217,20 @@ def start_ui(stepper, config) -> None:
         st.caption(t("batch_targets"))
 
 
-def overview_ui(net) -> None:
+def overview_ui(stepper) -> None:
     """The pass's equations in general form, one line per kind of phase: the map of
     what Next will fill in with numbers.  (Drawing formulas here also loads the
     browser's formula renderer with the page, not on the first click.)"""
-    L = net.num_layers
-    # (kind, layer, activation): z and a, C_i, BP1, BP2 (only with a hidden layer), the step
-    phases = [
-        ("forward", 0, net.f(0).name),
-        ("loss", None, net.output_activation),
-        ("backward", L - 1, net.f(L - 1).name),
-    ]
+    records = {(r.kind, r.layer): r for r in stepper.outline()}
+    L = stepper.net.num_layers
+    # z and a, C_i, BP1, BP2 (only with a hidden layer), the step
+    shown = [("forward", 0), ("loss", None), ("backward", L - 1)]
     if L > 1:
-        phases.append(("backward", 0, net.f(0).name))
-    phases.append(("update", None, net.output_activation))
+        shown.append(("backward", 0))
+    shown.append(("update", None))
     st.markdown(t("pass_overview_header"))
-    for kind, layer, act in phases:
-        st.latex(equations.general(kind, layer, L, act, net.loss_name, tr=eq_tr)[0].latex)
+    for key in shown:
+        st.latex(equations.general(records[key], tr=eq_tr)[0].latex)
 
 
 def phase_heading(record, num_layers: int) -> tuple[str, str]:
@@ -298,7 +293,7 @@ def step_view() -> None:
             st.caption(t("diagram_caption"))
         start_ui(stepper, config)
         scenario_ui()
-        overview_ui(net)
+        overview_ui(stepper)
         return
     with left:
         title, what = phase_heading(record, net.num_layers)

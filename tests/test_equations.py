@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bp_core import Network, PhaseRecord, Stepper, datasets, losses
+from bp_core import Network, PassSettings, PhaseRecord, Stepper, datasets, losses, outline
 from bp_core.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from bp_core.stepper import phases
 from bp_view import equations
@@ -260,13 +260,19 @@ def test_every_phase_ends_in_the_record_value(hidden, out, loss, seed):
                     assert final(eq) == pytest.approx(nine(nums[eq.result]), rel=1e-15)
 
 
+def planned(L, hidden, out, loss, l2=0.0) -> list[PhaseRecord]:
+    """The records of a pass of L weight layers before it runs (no arrays)."""
+    return outline(PassSettings((2,) * (L + 1), hidden, out, loss, 0.5, l2, True))
+
+
 @pytest.mark.parametrize("hidden, out, loss", PAIRS)
 def test_general_equations(hidden, out, loss):
     for L in (1, 3):
-        for kind, layer in phases(L):
-            act = hidden if layer is not None and layer < L - 1 else out
+        for i, (kind, layer) in enumerate(phases(L)):
             for l2 in (0.0, 0.01):
-                eqs = general(kind, layer, L, act, loss, l2=l2)
+                record = planned(L, hidden, out, loss, l2)[i]
+                assert (record.kind, record.layer) == (kind, layer)
+                eqs = general(record)
                 assert eqs
                 check_strings(eqs)
                 if l2 and kind in ("backward", "loss"):
@@ -279,12 +285,35 @@ def test_general_equations(hidden, out, loss):
 
 
 def test_general_refuses_bad_arguments():
+    settings = planned(2, "sigmoid", "sigmoid", "quadratic")[0].settings
     with pytest.raises(ValueError):
-        general("sideways", 0, 2, "sigmoid", "quadratic")
+        general(PhaseRecord("sideways", 0, 0, {}, settings))
     with pytest.raises(ValueError):
-        general("forward", 2, 2, "sigmoid", "quadratic")
+        general(PhaseRecord("forward", 2, 0, {}, settings))
     with pytest.raises(ValueError):
-        general("backward", 1, 2, "tanh", "cross_entropy")
+        general(planned(2, "tanh", "tanh", "cross_entropy")[3])  # backward 1: not a pair
+    with pytest.raises(ValueError, match="layer must be"):
+        general(planned(2, "sigmoid", "sigmoid", "quadratic")[-1], layer=2)
+    with pytest.raises(ValueError, match="settings"):
+        general(PhaseRecord("forward", 0, 0, {}))
+
+
+def test_general_reads_the_record_it_is_given():
+    """A Stepper's record and the outline's give the same equations, with the record's
+    own activation, loss and λ (λ shows in BP4 and the mean cost only when λ > 0)."""
+    net = Network([2, 3, 1], activation="tanh", output_activation="sigmoid",
+                  loss="cross_entropy", seed=2)
+    X, Y = [[0.3, -0.2]], [[1.0]]
+    for l2 in (0.0, 0.05):
+        stepper = Stepper(net.copy(), X, Y, 0.5, l2=l2)
+        ran, planned_ = stepper.run(), Stepper(net.copy(), X, Y, 0.5, l2=l2).outline()
+        for rec, plan in zip(ran, planned_, strict=True):
+            assert general(rec) == general(plan)
+        by = {rec.label: general(rec) for rec in ran}
+        assert r"\tanh" in " ".join(e.latex for e in by["F0"])
+        assert "cancels" in " ".join(e.caption for e in by["B1"])  # sigmoid + cross-entropy
+        assert (r"\lambda" in by["B0"][-1].latex) == bool(l2)
+        assert (r"\lambda" in by["Loss"][-1].latex) == bool(l2)
 
 
 # --- long sums, the batch mean, L2 and fixed biases -------------------------------
@@ -433,9 +462,8 @@ def test_katex_renders_every_string(mazur, big):
             act = net.f(L - 1 if rec.layer is None else rec.layer).name
             strings += [eq.latex for eq in for_neuron(rec, 0, activation_name=act,
                                                       loss_name=loss, l2=0.01)]
-        for kind, layer in phases(L):
-            act = net.f(L - 1 if layer is None else layer).name
-            strings += [eq.latex for eq in general(kind, layer, L, act, loss, l2=0.01)]
+        for rec in records:
+            strings += [eq.latex for eq in general(rec)]
     strings.append(fmt(-1.5e-7, factor=True))
     result = subprocess.run([*cmd, "-e", KATEX_SCRIPT], input=json.dumps(strings),
                             capture_output=True, text=True, timeout=120)
@@ -469,10 +497,9 @@ def test_captions_come_from_text_and_a_translator_replaces_them(big):
             assert [e.latex for e in marked] == [e.latex for e in plain]
             assert [e.result for e in marked] == [e.result for e in plain]
             assert all(e.caption.startswith("<") for e in marked)
-        for kind, layer in phases(L):
-            act = net.f(L - 1 if layer is None else layer).name
-            plain = general(kind, layer, L, act, loss, l2=0.01)
-            assert general(kind, layer, L, act, loss, l2=0.01, tr=english) == plain
+        for rec in records:
+            plain = general(rec)
+            assert general(rec, tr=english) == plain
     assert asked and set(asked) <= set(equations.TEXT)
 
 

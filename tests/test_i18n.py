@@ -479,8 +479,7 @@ def equation_captions(tr) -> list[str]:
     for net, rec, act, loss, l2 in stepped_records():
         L = net.num_layers
         for layer in [rec.layer] + ([0] if rec.kind == "update" else []):
-            captions += [e.caption for e in equations.general(rec.kind, layer, L, act, loss,
-                                                              l2=l2, tr=tr)]
+            captions += [e.caption for e in equations.general(rec, layer=layer, tr=tr)]
         n = rec.arrays["a" if rec.kind == "loss" else "W_before0" if rec.kind == "update"
                        else "z"].shape[0]
         for example in {0, n - 1} if rec.kind != "update" else {0}:

@@ -60,11 +60,10 @@ def allowed(kind: str, l: int, name: str) -> set[int]:
 
 def texts(record, net) -> tuple[list[str], list[str], list[str]]:
     """(plain texts, LaTeX strings, figure texts) the step page shows for a record."""
-    act = net.f(L - 1 if record.layer is None else record.layer).name
     title, what = phase_heading(record, net.num_layers)
     plain, latex = [title, what], []
     kw = dict(layer=L - 1) if record.kind == "update" else {}
-    for eq in [*equations.general(record.kind, record.layer, L, act, net.loss_name),
+    for eq in [*equations.general(record),
                *equations.for_neuron(record, 0, k=0, **kw)]:
         plain.append(eq.caption)
         latex.append(eq.latex)

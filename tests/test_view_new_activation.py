@@ -42,8 +42,7 @@ def test_a_registered_activation_is_drawn_and_written_from_its_entry(softplus):
     assert (fprime.zmin, fprime.zmax) == (0.0, 1.0)  # the registered range of f'
     np.testing.assert_array_equal(np.array(fprime.z, dtype=float), records["B0"].arrays["fprime"])
 
-    symbolic = " ".join(e.latex for e in equations.general("forward", 0, 2, "softplus",
-                                                           "quadratic"))
+    symbolic = " ".join(e.latex for e in equations.general(records["F0"]))
     assert r"\mathrm{softplus}" in symbolic and r"\ln(1 + e^{z})" in symbolic
     for label in ("F0", "B0"):
         eqs = equations.for_neuron(records[label], 1, example=2)

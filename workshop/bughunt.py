@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bp_core.budget import Budget, OutOfBudget
 from bp_core.batch import check_batch
+from bp_core.budget import Budget, OutOfBudget
 from bp_core.network import Network
 
 from . import tracebacks
