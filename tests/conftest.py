@@ -34,15 +34,23 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def start_server(port: int, extra_args: list[str] | None = None,
-                 env: dict | None = None) -> subprocess.Popen:
-    """Start `streamlit run app.py` on loopback; the caller stops it."""
+                 env: dict | None = None, hosted: bool = False) -> subprocess.Popen:
+    """Start `streamlit run app.py` on loopback; the caller stops it.
+
+    hosted=True runs it as the Dockerfile does: BP_PLAYGROUND_HOSTED=1 (the hosted
+    configuration and error boundary), no file watcher, and without the tests'
+    BP_PLAYGROUND_DEBUG, so errors meet the boundary a visitor meets."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
            "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            *(extra_args or [])]
-    log = open(BUILD / f"server-{port}.log", "w")
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, **(env or {})})
+    full_env = {**os.environ, **(env or {})}
+    if hosted:
+        full_env.update(BP_PLAYGROUND_HOSTED="1", STREAMLIT_SERVER_FILE_WATCHER_TYPE="none")
+        full_env.pop("BP_PLAYGROUND_DEBUG", None)
+    BUILD.mkdir(exist_ok=True)
+    log = open(BUILD / f"server-{port}.log", "w")  # noqa: SIM115 - lives with the server
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=full_env)
 
 
 # CI shares two cores between the server, Chromium and pytest: give every expectation
@@ -67,6 +75,21 @@ def app_url():
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def hosted_server():
+    """One app server as hosted (see start_server), for the tests of one module: its
+    url and pid (the tests read its CPU time from /proc)."""
+    port = free_port()
+    server = start_server(port, hosted=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url)
+        yield url, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
 
 
 @pytest.fixture(scope="session")

@@ -14,44 +14,22 @@ updates both removed, this test fails (checked by hand: the server computes on).
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 from playwright.sync_api import Browser, expect
 
+from benchmarks.room_load import cpu_seconds
 from playground import limits
-from tests.conftest import BUILD, start_server
-from tests.serving import free_port, wait_healthy
+from tests.conftest import BUILD
 
 pytestmark = pytest.mark.browser
 
 WORST_TRAIN = "data=digits&hidden=40-40-40-40-40-40&batch=1&epochs=300&act=sigmoid"
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (fields 14 and 15 of /proc/PID/stat)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def settled_from_time(closed: float) -> float:
     return time.monotonic() - closed - 2.5
-
-
-@pytest.fixture
-def hosted_server():
-    port = free_port()
-    server = start_server(port, env={"BP_PLAYGROUND_HOSTED": "1"})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url)
-        yield url, server.pid
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_closing_the_tab_stops_the_work_it_started(browser: Browser, hosted_server):

@@ -33,9 +33,7 @@ from benchmarks.room_load import (
     friendly_error_text,
     require_loopback,
     run_room,
-    start_server,
 )
-from tests.serving import free_port, wait_healthy
 
 # The generator speaks the protocol of the Streamlit that the test extra pins (1.67): older
 # servers send no run id in a message's metadata.  The app itself runs from 1.65 on (README,
@@ -54,20 +52,6 @@ def run_async(coroutine):
     running in this thread for the whole session once a browser test has started."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
-
-
-@pytest.fixture(scope="module")
-def hosted_server():
-    """One `streamlit run app.py` as hosted (BP_PLAYGROUND_HOSTED=1), and its pid."""
-    port = free_port()
-    server = start_server(port)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url)
-        yield url, server.pid
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 def test_refuses_hosts_that_are_not_loopback():
