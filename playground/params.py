@@ -314,9 +314,15 @@ def parse_link(query: Mapping) -> tuple[Link, list[Problem]]:
 
 
 def link_query(config: Config, page: Mapping, kept: Mapping) -> dict[str, str]:
-    """The URL of a setup and the page's values: the full setup, the page's values that
-    are not their defaults, and ``kept`` (the link's lock= and hide=, as they were)."""
-    wanted = to_query(config)
+    """The URL of a setup and the page's values: the setup, the page's values that are
+    not their defaults, and ``kept`` (the link's lock= and hide=, as they were).
+
+    With a scenario in force (page["preset"]) the settings it owns are left out: the
+    scenario sets them, and a link that named them would be refused with a warning
+    for each (parse_link).  Every other setting is written, so links stay exact."""
+    preset = PRESETS.get(page.get("preset") or "")
+    owned = set(preset.owns) if preset else set()
+    wanted = {name: value for name, value in to_query(config).items() if name not in owned}
     for param in NAMES:
         if param.name in kept:
             wanted[param.name] = kept[param.name]

@@ -47,3 +47,28 @@ def test_without_an_address_the_query_alone_is_shown_and_said_so():
 def test_a_pages_own_path_is_kept():
     assert share_link("https://h.example/workshop", {"a": "1"}) == "https://h.example/workshop?a=1"
     assert share_link("https://h.example", {"a": "1"}) == "https://h.example/?a=1"
+
+
+def test_a_shared_scenario_link_leaves_out_what_the_scenario_owns_and_reopens_quietly():
+    """The link of a page with a scenario in force names the scenario, not the settings
+    it owns (each would be refused with a warning); reopened, it gives the same setup
+    and no warning.  A setting the learner may change in the scenario is still written."""
+    from playground.presets import PRESETS
+
+    for name, preset in PRESETS.items():
+        if not preset.owns:
+            continue
+        free = next(p.name for p in params.SETUP if p.name not in preset.owns
+                    and p.kind == "stops")
+        stop = next(s for s in {p.name: p for p in params.SETUP}[free].choices
+                    if s != getattr(preset.config, free))
+        link, at = shared_link({"preset": name, free: f"{stop:g}"})
+        query = {k: v[-1] for k, v in parse_qs(urlsplit(link).query).items()}
+        assert query["preset"] == name and query[free] == f"{stop:g}", (name, query)
+        assert not set(preset.owns) & set(query), (name, query)
+        link_read, problems = params.parse_link(query)
+        assert not problems, (name, problems)
+        assert link_read.config == at.session_state["config"], name
+        reopened = start(query)
+        assert not reopened.warning, (name, [w.value for w in reopened.warning])
+        assert reopened.session_state["config"] == at.session_state["config"], name
