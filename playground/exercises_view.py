@@ -37,6 +37,9 @@ def exercises_view() -> None:
     )
     path = exercises_dir() / f"{name}.py"
     st.caption(t("exercises_file", path=str(path)))
+    if not path.is_file():  # an installed copy started elsewhere: say where to put them
+        st.warning(t("exercises_missing", path=str(path), folder=str(path.parent)))
+        return
     if not st.button(t("exercises_run"), key="exercise_run", type="primary"):
         return
     net, stepper, config = visitor.net, visitor.stepper, visitor.config

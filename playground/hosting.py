@@ -15,6 +15,11 @@ def is_hosted() -> bool:
 
 
 def exercises_dir() -> Path:
-    """The learner's exercise files: exercises/, or $BP_EXERCISES_DIR (the tests point
-    it at the reference solutions)."""
-    return Path(os.environ.get("BP_EXERCISES_DIR") or ROOT / "exercises")
+    """The learner's exercise files: $BP_EXERCISES_DIR if set (the tests point it at the
+    reference solutions); else the checkout's exercises/; else, in an installed copy,
+    which ships no exercises (the learner edits them, so they do not belong in
+    site-packages), exercises/ in the folder the app was started from."""
+    if os.environ.get("BP_EXERCISES_DIR"):
+        return Path(os.environ["BP_EXERCISES_DIR"])
+    checkout = ROOT / "exercises"
+    return checkout if checkout.is_dir() else Path.cwd() / "exercises"

@@ -159,6 +159,45 @@ print(json.dumps({"package": playground.__file__, "script": str(playground.cli.S
     assert result["title"] == [english["title"]]  # the catalogue came with the package
 
 
+def test_installed_exercises_page_finds_the_exercises_in_the_folder_it_starts_in(installed,
+                                                                               tmp_path):
+    """The wheel ships no exercises (the learner edits them): the installed page looks
+    in exercises/ of the folder it was started from, says where when they are not
+    there, and runs them once they are."""
+    script = """
+import json
+import playground.cli
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(str(playground.cli.SCRIPT), default_timeout=60)
+at.query_params["mode"] = "exercises"
+at.run()
+out = {"warning": [w.value for w in at.warning], "exception": [e.value for e in at.exception],
+       "run": [b.key for b in at.button if b.key == "exercise_run"]}
+if out["run"]:
+    at.button(key="exercise_run").click().run()
+    out["info"] = [i.value for i in at.info]
+print(json.dumps(out))
+"""
+    env = {k: v for k, v in installed_env(installed).items() if k != "BP_EXERCISES_DIR"}
+
+    def page() -> dict:
+        run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=180)
+        assert run.returncode == 0, run.stderr[-3000:]
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+        assert result["exception"] == [], result
+        return result
+
+    missing = page()
+    assert not missing["run"], missing
+    assert any(str(tmp_path / "exercises" / "ex1_forward.py") in w and "BP_EXERCISES_DIR" in w
+               for w in missing["warning"]), missing
+    (tmp_path / "exercises").mkdir()
+    shutil.copy(ROOT / "exercises" / "ex1_forward.py", tmp_path / "exercises")
+    found = page()
+    assert found["run"] and any("Not implemented yet" in i for i in found["info"]), found
+
+
 def start_installed(installed: Path, cwd: Path, port: int) -> subprocess.Popen:
     """`backprop-playground` from the installed copy, with Streamlit options after it."""
     entry = installed / "bin" / "backprop-playground"
