@@ -291,3 +291,20 @@ def test_the_pass_after_a_huge_step_is_refused(hidden):
     assert stepper.position == position
     assert_bitwise_equal(net.weights, before[0])
     assert_bitwise_equal(net.biases, before[1])
+
+
+def test_the_finiteness_check_sees_every_non_finite_entry_and_no_false_one():
+    """stepper._finite: the sum of squares hides no NaN or ±inf (squares cannot cancel,
+    as +inf and −inf could in a plain sum), and finite entries whose squares overflow
+    (|x| > 1e154) take the exact test instead of being called non-finite."""
+    from bp_core.stepper import _finite
+    rng = np.random.default_rng(3)
+    for bad in (np.nan, np.inf, -np.inf):
+        arr = rng.normal(size=(4, 5))
+        arr[2, 3] = bad
+        assert not _finite(rng.normal(size=3), arr)
+    pair = np.array([np.inf, -np.inf])
+    assert not _finite(pair)
+    with np.errstate(all="ignore"):  # as step() and run() call it
+        assert _finite(np.array([[1e200, -1e200], [3.0, 1e-300]]), rng.normal(size=(2, 2)))
+    assert _finite(np.zeros((3, 0)), np.array(0.5).reshape(1))
