@@ -5,7 +5,8 @@ side by side in one run.
     python -m benchmarks.bench_stepper_versions --rev abc123 --rounds 21
 
 The earlier bp_core is taken with `git archive REV bp_core` into a temporary folder and
-imported as ``bp_core_before`` (its imports are relative), so both run in this process.
+loaded from there as ``bp_core_before`` (its imports are relative), so both run in this
+process.
 Each round times one epoch of sgd_step (this checkout's), then one of Stepper(...).run()
 per mini-batch with each version, interleaved; the clock is the process's CPU time, with
 one BLAS thread, and each figure is the median over rounds of the ratio within a round.
@@ -15,7 +16,7 @@ All four runs must end on the same weights, bit for bit.  Prints; asserts nothin
 from __future__ import annotations
 
 import argparse
-import importlib
+import importlib.util
 import subprocess
 import sys
 import tarfile
@@ -40,9 +41,15 @@ def earlier_bp_core(rev: str, folder: Path):
                              capture_output=True).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
-    (folder / "bp_core").rename(folder / "bp_core_before")
-    sys.path.insert(0, str(folder))
-    return importlib.import_module("bp_core_before")
+    package = folder / "bp_core"
+    # Loaded from its folder by name, without touching sys.path: its relative imports
+    # (from .network import …) resolve inside bp_core_before.
+    spec = importlib.util.spec_from_file_location(
+        "bp_core_before", package / "__init__.py", submodule_search_locations=[str(package)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bp_core_before"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def main() -> int:
