@@ -233,11 +233,11 @@ def test_wrong_token(rooms):
     other_code, other_token = rooms.create_room(NOW)
     for bad in ("", "x", token[:-1], token + "x", token.upper() if token != token.upper()
                 else token.lower(), other_token, "x" * 10_000, None, 5):
-        for call in (lambda: rooms.totals(code, bad, None, NOW),
-                     lambda: rooms.push_scenario(code, bad, "mazur", NOW),
-                     lambda: rooms.check_instructor(code, bad, NOW)):
+        for call, args in ((rooms.totals, (code, bad, None, NOW)),
+                           (rooms.push_scenario, (code, bad, "mazur", NOW)),
+                           (rooms.check_instructor, (code, bad, NOW))):
             with pytest.raises(RoomError) as e:
-                call()
+                call(*args)
             assert e.value.reason == "bad_token"
     assert rooms.check_instructor(code.lower(), token, NOW) == code
     assert rooms.current_push(code, NOW) == (0, None)
