@@ -20,7 +20,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workshop.rooms import RoomError, Rooms, clean_code, sqlite_url
+from workshop.rooms import RoomError, Rooms, clean_code, rooms_for, sqlite_url
 
 from . import sidebar
 from .i18n import t
@@ -55,14 +55,10 @@ def database_url() -> str:
     return sqlite_url(os.environ.get("BP_ROOM_DB") or _secret("room_db") or default_db_path())
 
 
-@st.cache_resource(show_spinner=False)
-def _rooms(url: str) -> Rooms:
-    return Rooms(url)  # connects on first use, and shares its pool between sessions
-
-
 def store() -> Rooms:
-    """The process's rooms (one connection pool), for the configured database."""
-    return _rooms(database_url())
+    """The process's rooms for the configured database (workshop.rooms.rooms_for: one
+    connection pool, opened on first use, shared by the sessions)."""
+    return rooms_for(database_url())
 
 
 def call(fn, *args):

@@ -37,6 +37,7 @@ tests can move the clock.  No module here imports Streamlit.
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import hmac
 import re
@@ -441,6 +442,14 @@ class Rooms:
             for names in totals.nicknames.values():
                 names.sort()
             return totals
+
+
+@functools.lru_cache(maxsize=8)
+def rooms_for(url: str) -> Rooms:
+    """The process's one Rooms for a database URL: one connection pool and one
+    failed-join limiter shared by every session of the server (no visitor's state is
+    in it; everything of a visitor is in the database or their session)."""
+    return Rooms(url)
 
 
 class _ReadTx:
