@@ -11,7 +11,7 @@ Threads in one process, sharing one Rooms (one connection pool), is how one Stre
 server runs its sessions.  Prints write latency p50/p95/max, the instructor's refresh
 time, and `uptime`, for SQLite (a fresh file) and PostgreSQL when it is installed.
 
-    python benchmarks/room_answers.py [--learners 60] [--seconds 30]
+    python -m benchmarks.room_answers [--learners 60] [--seconds 30]
 """
 
 from __future__ import annotations
@@ -19,20 +19,16 @@ from __future__ import annotations
 import argparse
 import random
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import numpy as np
+import sqlalchemy as sa
 
-import numpy as np  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
-
-from bp_view.room_figures import answers_figure  # noqa: E402
-from workshop import rooms as rm  # noqa: E402
+from bp_view.room_figures import answers_figure
+from workshop import rooms as rm
 
 
 def quantiles(ms: list[float]) -> str:
