@@ -242,3 +242,16 @@ def english_catalogue() -> dict[str, str]:
 from .figure_text import LEGIBLE_TEXT  # noqa: E402  (after the tables it joins)
 
 FIGURE_TEXT.update(LEGIBLE_TEXT)
+
+
+# --- issue 13: the room's answers chart (bp_view/room_figures.py) ----------------------
+FIGURE_TEXT.update({
+    "room_said": "{percent} % said {answer}",
+    "room_no_answers": "No answers yet",
+    "room_question": "question: {question}",
+    "room_n_answers": "{n} answers",
+    "room_answer": "answer",
+    "room_learners": "learners",
+    "room_other": "other",
+    "room_more_names": "and {n} more",
+})

@@ -17,6 +17,8 @@ from .bughunt_view import bughunt_view
 from .check_view import gradcheck_view
 from .exercises_view import exercises_view
 from .i18n import LANGUAGES, t
+from .instructor_view import instructor_view
+from .room_view import room_frame
 from .save_view import save_view
 from .session import visitor
 from .step_view import step_view
@@ -33,6 +35,7 @@ def frame() -> None:
     sidebar.init_from_url()
     sidebar.refuse_forged()
     page = navigation()  # before the sidebar: a page's own link may choose the mode
+    room_frame()  # a workshop room (?room=): its box, and a pushed scenario installed
     config = sidebar.setup_ui()
     problems = visitor.url_problems
     del visitor.url_problems  # warned about once
@@ -70,7 +73,7 @@ def workshop_page() -> None:
 
 # One page per mode (config.MODES): a new mode is one entry here and one in MODES.
 PAGES = {"play": play_page, "workshop": workshop_page, "bughunt": bughunt_view,
-         "exercises": exercises_view}
+         "exercises": exercises_view, "instructor": instructor_view}
 
 
 def navigation() -> st.Page:

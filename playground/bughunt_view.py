@@ -20,6 +20,7 @@ from . import limits, work
 from .charts import show
 from .check_view import explain
 from .i18n import t
+from .room_view import record_if_in_room
 from .session import visitor
 from .translate import fig_tr
 
@@ -120,6 +121,7 @@ def _on_reveal() -> None:
     guess = visitor.bug_guess
     right = guess == BY_ID[defect]["buggy"]
     visitor.bug_revealed[defect] = {"guess": guess, "right": right}
+    record_if_in_room("bughunt", defect, guess, right)
 
 
 def bughunt_view() -> None:

@@ -231,4 +231,4 @@ def fix(config: Config, problems: list[Problem] | None = None) -> tuple[Config, 
     return config, problems
 
 
-MODES = ["play", "workshop", "bughunt", "exercises"]
+MODES = ["play", "workshop", "bughunt", "exercises", "instructor"]

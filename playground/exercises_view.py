@@ -18,6 +18,7 @@ from . import limits
 from .charts import show
 from .hosting import exercises_dir, is_hosted
 from .i18n import t
+from .room_view import record_if_in_room
 from .session import visitor
 from .translate import fig_tr
 from .work import budget
@@ -69,6 +70,8 @@ def exercises_view() -> None:
         st.caption(t(f"exrun_{key}", **values))
     for key, values in result["problem_keys"]:
         st.warning(t(f"exrun_{key}", **values))
+    record_if_in_room("exercise", name, "passed" if result["passed"] else "differs",
+                      result["passed"])
     if result["passed"]:
         st.success(t("exercises_passed", diff=result["max_diff"] or 0.0))
     else:

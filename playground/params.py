@@ -139,6 +139,9 @@ NAMES: list[Param] = [
 ]
 
 TABLE: list[Param] = PAGE + SETUP + NAMES
+# A workshop room's code and its instructor's token: links keep them as they are, and
+# playground.room_view / instructor_view check them (workshop.rooms), never this table.
+ROOM_PARAMS = ("room", "token")
 PARAMS = [p.name for p in SETUP]  # data, hidden, act, ...: what a Config carries
 # Controls an instructor can lock (greyed out) or hide: the setup, the buttons of the
 # train, check and save tabs, and the page controls that may be locked.
@@ -323,9 +326,9 @@ def link_query(config: Config, page: Mapping, kept: Mapping) -> dict[str, str]:
     preset = PRESETS.get(page.get("preset") or "")
     owned = set(preset.owns) if preset else set()
     wanted = {name: value for name, value in to_query(config).items() if name not in owned}
-    for param in NAMES:
-        if param.name in kept:
-            wanted[param.name] = kept[param.name]
+    for name in [p.name for p in NAMES] + list(ROOM_PARAMS):
+        if name in kept:
+            wanted[name] = kept[name]
     for param in PAGE:
         value = page.get(param.name)
         if value and value != param.default:

@@ -100,6 +100,17 @@ class Visitor:
     bug_revealed = Key(factory=dict)    # {defect: {"guess", "right"}}
     figure_cache = Key(factory=dict)    # {figure name: (key, go.Figure)}: playground.figcache
 
+    # A workshop room (playground.room_view, playground.instructor_view, workshop.rooms)
+    room_link = Key()                   # str: the room code the link named (?room=), or None
+    room_code = Key()                   # str: the room this learner joined, or None
+    room_learner = Key()                # str: the learner's secret id in it, or None
+    room_push_seen = Key(0)             # int: the room's last push this page has followed
+    room_push_pending = Key()           # str: a pushed scenario to install on this run
+    room_error = Key()                  # str: why the last room call was refused, or None
+    room_notice = Key()                 # str: a note said once, on the next run
+    room_tries = Key(factory=list)      # [time]: this session's recent join attempts
+    room_instructor = Key()             # (code, token): the room this instructor runs
+
     # Widgets whose values the code reads or sets (Streamlit owns these keys)
     lang = Key("en")                    # the language box
     mode = Key("play")                  # the mode radio
@@ -109,6 +120,9 @@ class Visitor:
     bug_defect = Key()                  # the bug hunt's defect box
     bug_guess = Key()                   # the bug hunt's line guess, or None
     predict_answer = Key()              # the workshop's prediction radio, or None
+    room_nickname = Key("")             # the learner's nickname box
+    room_question = Key("")             # the instructor's question box ("" is the latest)
+    room_push_choice = Key()            # the instructor's scenario box
 
 
 visitor = Visitor()

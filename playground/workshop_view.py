@@ -20,6 +20,7 @@ from .charts import show
 from .i18n import t
 from .predict import question_for
 from .presets import PRESETS, SLOWDOWN
+from .room_view import record_if_in_room
 from .session import visitor
 from .translate import fig_tr
 
@@ -214,6 +215,7 @@ def _reveal(tag, question) -> None:
     text = t("predict_right") if right else t("predict_wrong", answer=question.answer)
     text += " " + t(question.explanation_key, **question.explanation_values)
     visitor.last_answer[tag] = {"right": right, "text": text}
+    record_if_in_room("predict", f"{question.key} {question.values}", choice, right)
     visitor.revealed.add(tag)
     visitor.predict_answer = None
 

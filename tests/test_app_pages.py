@@ -12,7 +12,7 @@ from tests.apphelpers import start
 
 # What only each page draws: its own buttons (widget keys), written here from the views.
 OWN_WIDGETS = {"play": "step_next", "workshop": "step_next", "bughunt": "bug_run",
-               "exercises": "exercise_run"}
+               "exercises": "exercise_run", "instructor": "room_create"}
 WORKSHOP_NOTE = "Workshop mode: before each backward phase"
 
 

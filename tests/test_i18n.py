@@ -26,7 +26,7 @@ import pytest
 from bp_core import Network, PhaseRecord, Stepper, datasets, train
 from bp_core.stepper import phases
 from bp_core.train import History
-from bp_view import equations, figures
+from bp_view import equations, figures, room_figures
 from bp_view.notation import phase_values
 from bp_view.text import english_catalogue
 from playground import app_main, i18n, params, predict
@@ -542,6 +542,10 @@ def figure_texts(tr) -> list[str]:
         figures.gradient_norms(SimpleNamespace(deltas=[np.zeros((2, 2)), rng.normal(size=(2, 1))],
                                                grad_w=[np.zeros((2, 2)), np.full((1, 2), np.inf)]),
                                tr=tr),
+        # the instructor's room chart: no answer yet; and 13 answers (one is "other"), 21 names
+        room_figures.answers_figure({}, tr=tr),
+        room_figures.answers_figure({str(i): i + 1 for i in range(13)}, {"0": True, "1": False},
+                                    {"12": [f"n{i}" for i in range(21)]}, "q", tr=tr),
     ]
     for fig in figs:
         texts += plotly_texts(fig)
